@@ -1,0 +1,80 @@
+package dev.greenml.files;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes files so that a reader sees either the old content or the complete new content, never
+ * a half-written file: write to a temporary file in the same directory, fsync it, rename it over
+ * the target, fsync the directory. If anything fails the target is untouched and the temporary
+ * file is removed.
+ *
+ * <p>Lives in greenml-footprint (which has no dependencies) so that both the footprint reports
+ * and the engine's model files use the same mechanism.
+ */
+public final class AtomicFiles {
+
+    /** Receives the stream to write the new content into. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    /** Replaces {@code target} atomically with what {@code writer} writes; returns bytes written. */
+    public static long write(Path target, Writer writer) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        try {
+            long size;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = Channels.newOutputStream(channel);
+                writer.writeTo(new java.io.BufferedOutputStream(out, 1 << 16) {
+                    @Override public void close() throws IOException { flush(); }
+                });
+                size = channel.size();
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory(dir);
+            return size;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /** Replaces {@code target} atomically with {@code bytes}. */
+    public static long write(Path target, byte[] bytes) throws IOException {
+        return write(target, out -> out.write(bytes));
+    }
+
+    /** Replaces {@code target} atomically with {@code text} in UTF-8. */
+    public static long writeString(Path target, String text) throws IOException {
+        return write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void syncDirectory(Path dir) {
+        // Makes the rename itself durable. Not every file system allows opening a directory.
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // the data is already synced; only the directory entry's durability is best effort
+        }
+    }
+}
