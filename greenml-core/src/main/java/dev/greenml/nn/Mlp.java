@@ -1,0 +1,78 @@
+package dev.greenml.nn;
+
+import dev.greenml.tensor.Rng;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A multilayer perceptron: Linear → act → Linear → act → … → Linear (no activation after the
+ * last layer). The seed's BigModel is {@code new Mlp(new Mlp.Config(new int[] {1000, 200, 100, 1}, RELU), rng)}:
+ * parameters "0.weight" (200, 1000), "0.bias" (200), "2.weight" (100, 200), "2.bias" (100),
+ * "4.weight" (1, 100), "4.bias" (1).
+ */
+public final class Mlp extends Sequential {
+
+    /** Architecture of an MLP: layer widths from input to output, and the hidden activation. */
+    public record Config(int[] layers, Activation.Kind activation) {
+        public Config {
+            if (layers == null || layers.length < 2) {
+                throw new IllegalArgumentException("an MLP needs at least 2 layer sizes (input and output), got "
+                        + (layers == null ? "none" : Arrays.toString(layers)));
+            }
+            for (int w : layers) {
+                if (w <= 0) throw new IllegalArgumentException("layer sizes must be positive, got " + Arrays.toString(layers));
+            }
+            layers = layers.clone();
+        }
+
+        /** Parses a spec such as "1000,200,100,1". */
+        public static Config parse(String layerSpec, String activation) {
+            String[] parts = layerSpec.split(",");
+            int[] sizes = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    sizes[i] = Integer.parseInt(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--layers '" + layerSpec + "': '" + parts[i]
+                            + "' is not a whole number; write the widths like 1000,200,100,1");
+                }
+            }
+            return new Config(sizes, Activation.Kind.parse(activation));
+        }
+
+        public int inputs() { return layers[0]; }
+        public int outputs() { return layers[layers.length - 1]; }
+
+        @Override public int[] layers() { return layers.clone(); }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Config c && Arrays.equals(layers, c.layers) && activation == c.activation;
+        }
+
+        @Override public int hashCode() { return Arrays.hashCode(layers) * 31 + activation.hashCode(); }
+
+        @Override public String toString() {
+            return "mlp " + Arrays.toString(layers) + " " + activation.id();
+        }
+    }
+
+    private final Config config;
+
+    public Mlp(Config config, Rng rng) {
+        super(build(config, rng));
+        this.config = config;
+    }
+
+    private static List<Module> build(Config config, Rng rng) {
+        int[] w = config.layers();
+        List<Module> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < w.length; i++) {
+            layers.add(new Linear(w[i], w[i + 1], rng));
+            if (i + 2 < w.length) layers.add(new Activation(config.activation()));
+        }
+        return layers;
+    }
+
+    public Config config() { return config; }
+}

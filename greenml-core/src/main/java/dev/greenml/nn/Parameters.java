@@ -1,0 +1,63 @@
+package dev.greenml.nn;
+
+import dev.greenml.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All parameters of a model in one flat buffer {@code data} and their gradients in {@code grad},
+ * each parameter tensor a view at its offset. Optimizers, checkpoints and all-reduce loop over
+ * the buffers directly.
+ */
+public final class Parameters {
+
+    private final float[] data;    // (total)
+    private final float[] grad;    // (total)
+    private final List<String> names;
+    private final List<Tensor> tensors;
+    private final int[] offsets;   // (count) start of each tensor in data/grad
+
+    private Parameters(float[] data, float[] grad, List<String> names, List<Tensor> tensors, int[] offsets) {
+        this.data = data;
+        this.grad = grad;
+        this.names = names;
+        this.tensors = tensors;
+        this.offsets = offsets;
+    }
+
+    static Parameters gather(Map<String, Tensor> named) {
+        long total = 0;
+        for (Tensor t : named.values()) total += t.size();
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("more than 2^31-1 parameters: " + total);
+        float[] data = new float[(int) total], grad = new float[(int) total];
+        List<String> names = new ArrayList<>(named.keySet());
+        List<Tensor> tensors = new ArrayList<>(named.values());
+        int[] offsets = new int[tensors.size()];
+        int off = 0;
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            offsets[i] = off;
+            t.moveTo(data, off, grad, off);
+            t.markGradCleared();
+            off += t.size();
+        }
+        return new Parameters(data, grad, Collections.unmodifiableList(names), Collections.unmodifiableList(tensors), offsets);
+    }
+
+    public float[] data() { return data; }
+    public float[] grad() { return grad; }
+    public int count() { return tensors.size(); }
+    public int totalSize() { return data.length; }
+    public Tensor tensor(int i) { return tensors.get(i); }
+    public String name(int i) { return names.get(i); }
+    public int offset(int i) { return offsets[i]; }
+    public List<Tensor> tensors() { return tensors; }
+    public List<String> names() { return names; }
+
+    /** Forgets all gradients (PyTorch's zero_grad(set_to_none=True)); storage is re-zeroed lazily on next use. */
+    public void zeroGrad() {
+        for (Tensor t : tensors) t.markGradCleared();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.greenml.optim;
+
+import dev.greenml.flops.FlopCounter;
+import dev.greenml.kernels.VectorOps;
+import dev.greenml.nn.Parameters;
+import dev.greenml.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba, 2015) and, with {@code decoupled}, AdamW (Loshchilov &amp; Hutter, 2019),
+ * in PyTorch's formulation (per-parameter step counts, bias corrections, ε outside the root):
+ * <pre>
+ *   AdamW only: p ← p·(1 − lr·λ)               Adam only: g ← g + λ·p
+ *   m ← β1·m + (1 − β1)·g
+ *   v ← β2·v + (1 − β2)·g²
+ *   p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ * </pre>
+ */
+public class Adam extends Optimizer {
+
+    private final float beta1, beta2, eps, weightDecay;
+    private final boolean decoupled;
+    private final float[] m, v;      // (total) first and second moments
+    private final int[] steps;       // (count) per-parameter step t
+
+    protected Adam(Parameters params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
+        super(params, lr);
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("betas must be in [0, 1), got (" + beta1 + ", " + beta2 + ")");
+        }
+        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be ≥ 0, got " + eps);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be ≥ 0, got " + weightDecay);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+        this.m = new float[params.totalSize()];
+        this.v = new float[params.totalSize()];
+        this.steps = new int[params.count()];
+    }
+
+    /** Adam with L2 weight decay {@code weightDecay} added to the gradient. */
+    public Adam(Parameters params, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        this(params, lr, beta1, beta2, eps, weightDecay, false);
+    }
+
+    /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    public Adam(Parameters params, float lr) {
+        this(params, lr, 0.9f, 0.999f, 1e-8f, 0f, false);
+    }
+
+    @Override public void step() {
+        float[] p = params.data(), g = params.grad();
+        long flops = 0;
+        for (int t = 0; t < params.count(); t++) {
+            Tensor tensor = params.tensor(t);
+            if (!tensor.hasGrad()) continue;
+            int off = params.offset(t), n = tensor.size();
+            int step = ++steps[t];
+            double bias1 = 1 - Math.pow(beta1, step), bias2 = 1 - Math.pow(beta2, step);
+            if (decoupled && weightDecay != 0f) {
+                float shrink = 1f - lr * weightDecay;
+                for (int i = off; i < off + n; i++) p[i] *= shrink;
+            }
+            VectorOps.adam(p, g, m, v, off, n, beta1, beta2, decoupled ? 0f : weightDecay,
+                    (float) (lr / bias1), (float) (1.0 / Math.sqrt(bias2)), eps);
+            flops += (long) ADAM_FLOPS_PER_PARAM * n;
+        }
+        FlopCounter.add(flops);
+    }
+
+    @Override public Map<String, float[]> state() {
+        float[] stepCounts = new float[steps.length];
+        for (int i = 0; i < steps.length; i++) stepCounts[i] = steps[i];
+        return Map.of("exp_avg", m, "exp_avg_sq", v, "step", stepCounts);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.greenml.optim;
+
+import dev.greenml.flops.FlopCounter;
+import dev.greenml.nn.Parameters;
+import dev.greenml.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum and L2 weight decay, PyTorch's form:
+ * <pre>
+ *   g ← g + λ·p
+ *   b ← g                          (first step)
+ *   b ← μ·b + (1 − dampening)·g    (later steps)
+ *   p ← p − lr·b                   (or p − lr·(g + μ·b) with Nesterov)
+ * </pre>
+ */
+public final class Sgd extends Optimizer {
+
+    private final float momentum, dampening, weightDecay;
+    private final boolean nesterov;
+    private final float[] buf;            // (total) momentum buffers
+    private final boolean[] bufStarted;   // (count) per parameter: has a momentum buffer
+
+    public Sgd(Parameters params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
+        super(params, lr);
+        if (momentum < 0) throw new IllegalArgumentException("momentum must be ≥ 0, got " + momentum);
+        if (weightDecay < 0) throw new IllegalArgumentException("weight decay must be ≥ 0, got " + weightDecay);
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalArgumentException("Nesterov momentum requires momentum > 0 and dampening = 0");
+        }
+        this.momentum = momentum;
+        this.dampening = dampening;
+        this.weightDecay = weightDecay;
+        this.nesterov = nesterov;
+        this.buf = momentum != 0 ? new float[params.totalSize()] : null;
+        this.bufStarted = new boolean[params.count()];
+    }
+
+    public Sgd(Parameters params, float lr) {
+        this(params, lr, 0f, 0f, 0f, false);
+    }
+
+    @Override public void step() {
+        float[] p = params.data(), g = params.grad();
+        long flops = 0;
+        for (int t = 0; t < params.count(); t++) {
+            Tensor tensor = params.tensor(t);
+            if (!tensor.hasGrad()) continue;
+            int off = params.offset(t), n = tensor.size();
+            boolean first = !bufStarted[t];
+            for (int i = off; i < off + n; i++) {
+                float d = g[i] + weightDecay * p[i];
+                if (buf != null) {
+                    buf[i] = first ? d : momentum * buf[i] + (1f - dampening) * d;
+                    d = nesterov ? d + momentum * buf[i] : buf[i];
+                }
+                p[i] -= lr * d;
+            }
+            bufStarted[t] = true;
+            flops += 6L * n;
+        }
+        FlopCounter.add(flops);
+    }
+
+    @Override public Map<String, float[]> state() {
+        return buf == null ? Map.of() : Map.of("momentum_buffer", buf);
+    }
+}
