@@ -76,7 +76,13 @@ public final class CodeCarbonCsv {
             } else {
                 content = existing.endsWith("\n") ? existing + row + "\n" : existing + "\n" + row + "\n";
             }
-            AtomicFiles.writeString(csv, content);
+            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            // close() flushes AtomicFiles' buffered stream; as of dd33a1d AtomicFiles.write(Path, byte[])
+            // does not flush, so small writes came out empty.
+            AtomicFiles.write(csv, out -> {
+                out.write(bytes);
+                out.close();
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + csv + ": " + e.getMessage(), e);
         }
