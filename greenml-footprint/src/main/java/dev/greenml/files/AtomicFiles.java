@@ -39,10 +39,12 @@ public final class AtomicFiles {
             long size;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                writer.writeTo(new java.io.BufferedOutputStream(out, 1 << 16) {
+                // Buffered; closing it (as a writer may) only flushes, the channel stays open for force().
+                java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
                     @Override public void close() throws IOException { flush(); }
-                });
+                };
+                writer.writeTo(buffered);
+                buffered.flush();
                 size = channel.size();
                 channel.force(true);
             }

@@ -1,0 +1,171 @@
+package dev.greenml.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.greenml.Version;
+import dev.greenml.io.safetensors.DType;
+import dev.greenml.io.safetensors.ModelFileException;
+import dev.greenml.io.safetensors.SafeTensors;
+import dev.greenml.io.safetensors.SafeTensorsFile;
+import dev.greenml.io.safetensors.TensorEntry;
+import dev.greenml.nn.Activation;
+import dev.greenml.nn.Mlp;
+import dev.greenml.tensor.Rng;
+import dev.greenml.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A model saved as safetensors: the tensors under their PyTorch state_dict names, and in
+ * {@code __metadata__} everything needed to rebuild the model from the file alone.
+ *
+ * <pre>
+ *   greenml.config    {"architecture":"mlp","layers":[1000,200,100,1],"activation":"relu"}
+ *   greenml.version   0.1.0
+ *   greenml.created   2026-11-29T20:31:07Z
+ *   greenml.training  {"loss":"mse","optimizer":"adam","lr":0.001,...}   (optional, free-form JSON)
+ *   greenml.footprint {...}                                               (optional: the run that made it)
+ *   format            pt   (so Hugging Face tools treat the file as a PyTorch state dict)
+ * </pre>
+ */
+public final class ModelFile {
+
+    public static final String CONFIG = "greenml.config";
+    public static final String VERSION = "greenml.version";
+    public static final String CREATED = "greenml.created";
+    public static final String TRAINING = "greenml.training";
+    public static final String FOOTPRINT = "greenml.footprint";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A model read back from a file, with the file's metadata. */
+    public record Loaded(Mlp model, Map<String, String> metadata, long fileSizeBytes) {}
+
+    private ModelFile() {}
+
+    /**
+     * Writes {@code model} to {@code path} atomically. {@code extraMetadata} (e.g. training
+     * configuration, footprint) is added to the header. Returns the file size in bytes.
+     */
+    public static long save(Path path, Mlp model, Map<String, String> extraMetadata) throws IOException {
+        Map<String, String> meta = new TreeMap<>(extraMetadata);
+        meta.put(CONFIG, configJson(model.config()));
+        meta.put(VERSION, Version.STRING);
+        meta.putIfAbsent(CREATED, Instant.now().toString());
+        meta.put("format", "pt");
+        List<TensorEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+            Tensor t = e.getValue();
+            entries.add(TensorEntry.ofFloats(e.getKey(), toLong(t.shape()), t.toArray()));
+        }
+        return SafeTensors.write(path, entries, meta);
+    }
+
+    /** Reads a model file; fails with one clear {@link ModelFileException} and no half-built model. */
+    public static Loaded load(Path path) {
+        SafeTensorsFile file = SafeTensors.read(path);
+        String where = path.getFileName().toString();
+        String configText = file.metadata().get(CONFIG);
+        if (configText == null) {
+            throw new ModelFileException(where + ": no '" + CONFIG + "' entry in the safetensors metadata, so the"
+                    + " architecture is unknown. Only files written by greenml (or given that entry) can be rebuilt;"
+                    + " use 'greenml inspect' to see what the file holds.");
+        }
+        Mlp.Config config = parseConfig(where, configText);
+        Mlp model = new Mlp(config, new Rng(0));
+        Map<String, Tensor> expected = model.namedParameters();
+        List<String> extra = new ArrayList<>(file.tensors().keySet());
+        extra.removeAll(expected.keySet());
+        if (!extra.isEmpty()) {
+            throw new ModelFileException(where + ": tensors " + extra + " are not part of the architecture "
+                    + config + " (expected exactly " + expected.keySet() + ")");
+        }
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            TensorEntry entry = file.tensors().get(e.getKey());
+            Tensor t = e.getValue();
+            if (entry == null) {
+                throw new ModelFileException(where + ": tensor '" + e.getKey() + "' " + Arrays.toString(t.shape())
+                        + " is missing (the file holds " + file.tensors().keySet() + ")");
+            }
+            if (!Arrays.equals(entry.shape(), toLong(t.shape()))) {
+                throw new ModelFileException(where + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(entry.shape())
+                        + " but the architecture " + config + " needs " + Arrays.toString(t.shape()));
+            }
+            if (entry.dtype() != DType.F32 && entry.dtype() != DType.F16 && entry.dtype() != DType.BF16) {
+                throw new ModelFileException(where + ": tensor '" + e.getKey() + "' is " + entry.dtype()
+                        + "; model weights must be F32, F16 or BF16");
+            }
+        }
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {   // all checked: now fill
+            Tensor t = e.getValue();
+            float[] values = file.tensors().get(e.getKey()).toFloats();
+            System.arraycopy(values, 0, t.data(), t.offset(), values.length);
+        }
+        return new Loaded(model, file.metadata(), file.fileSizeBytes());
+    }
+
+    static String configJson(Mlp.Config c) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("architecture", "mlp");
+        ArrayNode layers = o.putArray("layers");
+        for (int w : c.layers()) layers.add(w);
+        o.put("activation", c.activation().id());
+        return o.toString();
+    }
+
+    static Mlp.Config parseConfig(String where, String text) {
+        JsonNode o;
+        try {
+            o = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ModelFileException(where + ": metadata '" + CONFIG + "' is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (o == null || !o.isObject()) throw new ModelFileException(where + ": metadata '" + CONFIG + "' must be a JSON object");
+        String arch = o.path("architecture").asText("");
+        if (!arch.equals("mlp")) {
+            throw new ModelFileException(where + ": architecture '" + arch + "' is not supported by this greenml "
+                    + Version.STRING + " (supported: mlp)");
+        }
+        JsonNode layers = o.path("layers");
+        if (!layers.isArray() || layers.size() < 2) {
+            throw new ModelFileException(where + ": '" + CONFIG + "' needs \"layers\": an array of at least 2 widths");
+        }
+        int[] widths = new int[layers.size()];
+        for (int i = 0; i < widths.length; i++) {
+            if (!layers.get(i).canConvertToInt() || layers.get(i).asInt() <= 0) {
+                throw new ModelFileException(where + ": layer width " + layers.get(i) + " in '" + CONFIG + "' is not a positive integer");
+            }
+            widths[i] = layers.get(i).asInt();
+        }
+        try {
+            return new Mlp.Config(widths, Activation.Kind.parse(o.path("activation").asText("relu")));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** The architecture config of a file as a map, for inspect. */
+    public static Map<String, Object> describeConfig(Mlp.Config c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("architecture", "mlp");
+        m.put("layers", c.layers());
+        m.put("activation", c.activation().id());
+        return m;
+    }
+
+    private static long[] toLong(int[] shape) {
+        long[] s = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) s[i] = shape[i];
+        return s;
+    }
+}

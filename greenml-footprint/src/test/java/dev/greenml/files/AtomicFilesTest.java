@@ -1,0 +1,34 @@
+package dev.greenml.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+    @TempDir Path dir;
+
+    @Test void smallWritesReachTheFile() throws IOException {
+        Path f = dir.resolve("a.txt");
+        assertThat(AtomicFiles.writeString(f, "hello")).isEqualTo(5);
+        assertThat(Files.readString(f)).isEqualTo("hello");
+    }
+
+    @Test void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+        Path f = dir.resolve("model.bin");
+        AtomicFiles.writeString(f, "old content");
+        assertThatThrownBy(() -> AtomicFiles.write(f, out -> {
+            out.write("partial new".getBytes());
+            throw new IOException("disk full (simulated)");
+        })).hasMessageContaining("disk full");
+        assertThat(Files.readString(f)).isEqualTo("old content");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(f);
+        }
+    }
+}
