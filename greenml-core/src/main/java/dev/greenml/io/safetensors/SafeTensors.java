@@ -3,10 +3,10 @@ package dev.greenml.io.safetensors;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.greenml.files.AtomicFiles;
@@ -72,14 +72,13 @@ public final class SafeTensors {
     private static final int ALIGNMENT = 8;
     private static final Set<String> ENTRY_FIELDS = Set.of("dtype", "shape", "data_offsets");
 
-    // Strict JSON: duplicate keys and anything after the object are errors (serde_json, which
-    // the reference uses, rejects both); strings may be as long as the header itself.
+    // Strict JSON: duplicate keys are errors (serde_json, which the reference uses, rejects
+    // them too); strings may be as long as the header itself.
     private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxStringLength((int) MAX_HEADER_BYTES).build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private SafeTensors() {}
@@ -350,13 +349,24 @@ public final class SafeTensors {
 
     private static JsonNode parseJson(String label, String header) {
         try {
-            return JSON.readTree(header);
+            try (JsonParser parser = JSON.createParser(header)) {
+                JsonNode root = JSON.readTree(parser);
+                if (parser.nextToken() != null) {
+                    JsonLocation where = parser.currentTokenLocation();
+                    throw invalid(label, "header has more JSON after its object, at line "
+                            + where.getLineNr() + ", column " + where.getColumnNr()
+                            + "; only spaces may follow it (corrupt or not a safetensors file)");
+                }
+                return root;
+            }
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
             String position = where == null ? ""
                     : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
             throw invalid(label, "header is not valid JSON" + position + ": "
                     + e.getOriginalMessage() + " (corrupt or not a safetensors file)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // parsing a String does no I/O
         }
     }
 

@@ -96,13 +96,18 @@ class SafeTensorsRejectionTest {
     @ValueSource(strings = {
             "{\"w\":",                                 // cut off
             "{'w': 1}",                                // not JSON quotes
-            "{}{}",                                    // a second value after the object
-            "{} x",                                    // trailing garbage after the padding
+            "{} x",                                    // garbage after the padding
             "{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
                     + "\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[4,8]}}"  // duplicate key
     })
     void headerThatIsNotOneJsonObject(String header) {
         rejecting(file(header, 8)).hasMessageContaining("header is not valid JSON at line 1");
+    }
+
+    @Test
+    void headerWithASecondJsonValueAfterTheObject() {
+        rejecting(file("{}  {}", 0))
+                .hasMessageContaining("header has more JSON after its object, at line 1, column 5");
     }
 
     @Test
