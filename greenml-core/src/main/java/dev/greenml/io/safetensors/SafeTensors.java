@@ -73,10 +73,12 @@ public final class SafeTensors {
     private static final Set<String> ENTRY_FIELDS = Set.of("dtype", "shape", "data_offsets");
 
     // Strict JSON: duplicate keys are errors (serde_json, which the reference uses, rejects
-    // them too); strings may be as long as the header itself.
+    // them too); names and strings may be as long as the header itself, where Jackson's
+    // defaults would refuse some valid files.
     private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxStringLength((int) MAX_HEADER_BYTES).build())
+                            .maxStringLength((int) MAX_HEADER_BYTES)
+                            .maxNameLength((int) MAX_HEADER_BYTES).build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
