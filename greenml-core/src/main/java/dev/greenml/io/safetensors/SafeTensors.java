@@ -152,7 +152,14 @@ public final class SafeTensors {
                 }
             }
             // sorted so that the same map always gives the same bytes, whatever its class
-            Map<String, String> sortedMetadata = new TreeMap<>(metadata);
+            Map<String, String> sortedMetadata = new TreeMap<>();
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new IllegalArgumentException("metadata " + e.getKey() + "=" + e.getValue()
+                            + ": keys and values must be non-null strings");
+                }
+                sortedMetadata.put(e.getKey(), e.getValue());
+            }
             byte[] json = headerJson(ordered, sortedMetadata);
             // pad so that 8 + header length is a multiple of 8: the data starts aligned
             int padded = (json.length + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;

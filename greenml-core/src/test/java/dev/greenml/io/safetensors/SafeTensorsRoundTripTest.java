@@ -139,7 +139,7 @@ class SafeTensorsRoundTripTest {
     }
 
     @Test
-    void duplicateNamesAreRejectedAndTheOldFileStaysIntact() throws IOException {
+    void invalidInputIsRejectedBeforeWritingAndTheOldFileStaysIntact() throws IOException {
         Path file = dir.resolve("model.safetensors");
         SafeTensors.write(file, model(), metadata());
         byte[] before = Files.readAllBytes(file);
@@ -152,6 +152,11 @@ class SafeTensorsRoundTripTest {
         assertThatThrownBy(() -> SafeTensors.write(file,
                 List.of(TensorEntry.ofFloats("__metadata__", new long[] {1}, new float[] {1})), Map.of()))
                 .hasMessageContaining("reserves that key");
+
+        Map<String, String> nullValue = new HashMap<>();
+        nullValue.put("epochs", null);
+        assertThatThrownBy(() -> SafeTensors.write(file, model(), nullValue))
+                .hasMessageContaining("metadata epochs=null: keys and values must be non-null strings");
 
         assertThat(file).hasBinaryContent(before);
         assertThat(filesIn(dir)).containsExactly("model.safetensors");
