@@ -1,11 +1,17 @@
 package dev.greenml.cli;
 
+import dev.greenml.io.CsvData;
+import dev.greenml.io.safetensors.ModelFileException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code greenml} command. Subcommands are registered in {@link #commandLine()}. */
-@Command(name = "greenml", mixinStandardHelpOptions = true, version = "greenml 0.1.0",
-        description = "Train and run neural networks on the JVM, and account for what each run cost.")
+@Command(name = "greenml", mixinStandardHelpOptions = true, version = "greenml " + dev.greenml.Version.STRING,
+        description = {"Train and run neural networks on the JVM, and account for what each run cost.",
+                "Every command takes --help; most take --json (the result as one JSON object on stdout)."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -16,8 +22,38 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        // subcommands are added here, one line each
+        cl.addSubcommand(new DemoCommand());
+        cl.addSubcommand(new TrainCommand());
+        cl.addSubcommand(new PredictCommand());
+        cl.addSubcommand(new InspectCommand());
+        cl.addSubcommand(new BenchCommand());
+        cl.setExecutionExceptionHandler(Main::handle);
         return cl;
+    }
+
+    /**
+     * Turns a failure into one line naming the problem (and, from our own exceptions, the fix).
+     * Exit 2 for bad input, 1 for anything else; the stack trace only with GREENML_DEBUG=1.
+     */
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if ("1".equals(System.getenv("GREENML_DEBUG"))) e.printStackTrace();
+        String message;
+        int code = 2;
+        if (e instanceof UserError || e instanceof ModelFileException || e instanceof CsvData.DataException
+                || e instanceof IllegalArgumentException) {
+            message = e.getMessage();
+        } else if (e instanceof NoSuchFileException n) {
+            message = n.getFile() + ": file not found";
+        } else if (e instanceof AccessDeniedException a) {
+            message = a.getFile() + ": permission denied";
+        } else if (e instanceof IOException io) {
+            message = "I/O error: " + io.getMessage();
+        } else {
+            code = 1;
+            message = "internal error: " + e + " (a bug in greenml; rerun with GREENML_DEBUG=1 for the stack trace)";
+        }
+        cl.getErr().println("greenml " + cl.getCommandName() + ": " + message);
+        return code;
     }
 
     public static void main(String[] args) {

@@ -6,6 +6,16 @@ import dev.greenml.nn.Parameters;
 public final class Optimizers {
     private Optimizers() {}
 
+    /** The names {@link #create} accepts. */
+    public static final java.util.List<String> NAMES = java.util.List.of("sgd", "adam", "adamw");
+
+    /** Fails with a message listing the valid names unless {@code name} is one of them. */
+    public static void checkName(String name) {
+        if (!NAMES.contains(name.toLowerCase())) {
+            throw new IllegalArgumentException("unknown optimizer '" + name + "'; choose sgd, adam or adamw");
+        }
+    }
+
     /**
      * @param name         sgd | adam | adamw
      * @param weightDecay  L2 for sgd/adam, decoupled for adamw; a negative value means "the default"
@@ -17,7 +27,10 @@ public final class Optimizers {
             case "sgd" -> new Sgd(params, lr, momentum, 0f, Math.max(weightDecay, 0f), false);
             case "adam" -> new Adam(params, lr, 0.9f, 0.999f, 1e-8f, Math.max(weightDecay, 0f));
             case "adamw" -> new AdamW(params, lr, 0.9f, 0.999f, 1e-8f, weightDecay < 0 ? 0.01f : weightDecay);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; choose sgd, adam or adamw");
+            default -> {
+                checkName(name);
+                throw new AssertionError(name);
+            }
         };
     }
 }

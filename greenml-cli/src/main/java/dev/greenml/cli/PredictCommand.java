@@ -1,0 +1,128 @@
+package dev.greenml.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.greenml.autograd.Autograd;
+import dev.greenml.files.AtomicFiles;
+import dev.greenml.io.CsvData;
+import dev.greenml.io.ModelFile;
+import dev.greenml.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** greenml predict: run a saved model over the rows of a CSV file. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Run a saved model on every row of a CSV file of features and write the outputs as CSV.",
+                "Regression models write a 'prediction' column; classifiers (trained with cross-entropy) write",
+                "'class' and one probability column per class."})
+public final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors") Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE.csv",
+            description = "Feature columns with a header row, in the order used for training.")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE.csv") Path output;
+
+    @Option(names = "--drop", paramLabel = "COLUMN", description = "Ignore this column of the input (e.g. the target).")
+    String drop;
+
+    @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
+
+    @Mixin BackendOptions backendOptions;
+
+    @Override public Integer call() throws Exception {
+        Output o = new Output(json);
+        o.log("%s", backendOptions.apply());
+        ModelFile.Loaded loaded = ModelFile.load(model);
+        CsvData.Table table = CsvData.read(input);
+        if (drop != null) table = dropColumn(table, drop, input.toString());
+        int inputs = loaded.model().config().inputs(), outputs = loaded.model().config().outputs();
+        float[] x = CsvData.features(table, inputs, input.toString());
+        boolean classifier = isClassifier(loaded.metadata());
+
+        long start = System.nanoTime();
+        float[] y;
+        try (var scope = Autograd.noGrad()) {
+            y = loaded.model().forward(Tensor.wrap(x, table.rows(), inputs)).toArray();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        StringBuilder csv = new StringBuilder();
+        if (classifier) {
+            csv.append("class");
+            for (int c = 0; c < outputs; c++) csv.append(",p_").append(c);
+        } else if (outputs == 1) {
+            csv.append("prediction");
+        } else {
+            for (int c = 0; c < outputs; c++) csv.append(c == 0 ? "" : ",").append("output_").append(c);
+        }
+        csv.append('\n');
+        float[] probs = new float[outputs];
+        for (int r = 0; r < table.rows(); r++) {
+            if (classifier) {
+                softmax(y, r * outputs, outputs, probs);
+                int best = 0;
+                for (int c = 1; c < outputs; c++) if (probs[c] > probs[best]) best = c;
+                csv.append(best);
+                for (int c = 0; c < outputs; c++) csv.append(',').append(probs[c]);
+            } else {
+                for (int c = 0; c < outputs; c++) csv.append(c == 0 ? "" : ",").append(y[r * outputs + c]);
+            }
+            csv.append('\n');
+        }
+        long bytes = AtomicFiles.writeString(output, csv.toString());
+        o.text("wrote %d predictions to %s (%,d bytes) in %.3f s", table.rows(), output.toAbsolutePath(), bytes, seconds);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("command", "predict");
+        result.put("model_file", model.toAbsolutePath().toString());
+        result.put("rows", table.rows());
+        result.put("output_file", output.toAbsolutePath().toString());
+        result.put("output_bytes", bytes);
+        result.put("kind", classifier ? "classification" : "regression");
+        result.put("seconds", seconds);
+        o.result(result);
+        return 0;
+    }
+
+    static boolean isClassifier(Map<String, String> metadata) {
+        String training = metadata.get(ModelFile.TRAINING);
+        if (training == null) return false;
+        try {
+            return "cross-entropy".equals(new ObjectMapper().readTree(training).path("loss").asText());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void softmax(float[] z, int off, int n, float[] out) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, z[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += out[i] = (float) Math.exp(z[off + i] - max);
+        for (int i = 0; i < n; i++) out[i] /= (float) sum;
+    }
+
+    private static CsvData.Table dropColumn(CsvData.Table t, String column, String file) {
+        int drop = t.columns().indexOf(column);
+        if (drop < 0) throw new UserError(file + ": --drop " + column + ": no such column; the columns are " + t.columns());
+        int w = t.width();
+        float[] v = new float[t.rows() * (w - 1)];
+        for (int r = 0, k = 0; r < t.rows(); r++) {
+            for (int c = 0; c < w; c++) if (c != drop) v[k++] = t.values()[r * w + c];
+        }
+        var cols = new java.util.ArrayList<>(t.columns());
+        cols.remove(drop);
+        return new CsvData.Table(java.util.List.copyOf(cols), v, t.rows());
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+}
