@@ -1,24 +1,82 @@
 package dev.greenml.kernels;
 
-/** TEMPORARY stand-in until the kernels branch lands (replaced on merge). */
+import java.util.Locale;
+
+/**
+ * Chooses a {@link Backend} and holds the process-wide default used by the autograd ops.
+ *
+ * <pre>{@code
+ * Backends.Selection s = Backends.select("auto", 2);   // blas when OpenBLAS loads, else java
+ * System.err.println("backend " + s.reason());
+ * Backends.setCurrent(s.backend());
+ * }</pre>
+ */
 public final class Backends {
-    private static volatile Backend current = new Backend() {
-        public String name() { return "naive"; }
-        public int threads() { return 1; }
-        public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                          float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    float av = ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    s += av * bv;
+
+    /** The choices {@link #select} accepts. */
+    public static final String CHOICES = "auto, java, blas";
+
+    /** A chosen backend and, in words, why it was chosen. */
+    public record Selection(Backend backend, String reason) {}
+
+    private static volatile Backend current;
+
+    private Backends() {}
+
+    /**
+     * "java" and "blas" give that backend (blas throws {@link BlasUnavailableException} with the
+     * fix when OpenBLAS cannot load); "auto" prefers blas and falls back to java, saying why.
+     */
+    public static Selection select(String choice, int threads) {
+        String c = choice == null ? "" : choice.trim().toLowerCase(Locale.ROOT);
+        return switch (c) {
+            case "java" -> new Selection(new JavaBackend(threads), "java: requested (" + threads + " threads)");
+            case "blas" -> {
+                var blas = new BlasBackend(threads);
+                yield new Selection(blas, "blas: requested; " + loaded(blas));
+            }
+            case "auto" -> {
+                try {
+                    var blas = new BlasBackend(threads);
+                    yield new Selection(blas, "blas: " + loaded(blas));
+                } catch (BlasUnavailableException | LinkageError e) {
+                    yield new Selection(new JavaBackend(threads),
+                            "java: OpenBLAS could not be loaded (" + reasonOf(e) + ")");
                 }
-                int ci = cOff + i * ldc + j;
-                c[ci] = (float) (alpha * s + (beta == 0 ? 0 : beta * c[ci]));
+            }
+            default -> throw new IllegalArgumentException(
+                    "unknown backend '" + choice + "'; valid choices: " + CHOICES);
+        };
+    }
+
+    /** The backend the engine's ops use; on first use, {@code select("auto", availableProcessors)}. */
+    public static Backend current() {
+        Backend b = current;
+        if (b == null) {
+            synchronized (Backends.class) {
+                b = current;
+                if (b == null) {
+                    b = select("auto", Runtime.getRuntime().availableProcessors()).backend();
+                    current = b;
+                }
             }
         }
-    };
-    public static Backend current() { return current; }
-    public static void setCurrent(Backend b) { current = b; }
+        return b;
+    }
+
+    /** Makes {@code backend} the process-wide default. */
+    public static void setCurrent(Backend backend) {
+        if (backend == null) {
+            throw new IllegalArgumentException("Backends.setCurrent(null): pass a Backend, e.g. new JavaBackend()");
+        }
+        current = backend;
+    }
+
+    private static String loaded(BlasBackend blas) {
+        return "OpenBLAS " + OpenBlas.VERSION + " loaded from " + blas.library() + " (" + blas.threads() + " threads)";
+    }
+
+    private static String reasonOf(Throwable e) {
+        return e instanceof BlasUnavailableException u ? u.file() + ": " + u.reason() : e.toString();
+    }
 }

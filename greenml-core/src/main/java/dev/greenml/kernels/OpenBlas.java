@@ -1,0 +1,205 @@
+package dev.greenml.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The OpenBLAS shared library as loaded into this process, with the downcall handles greenml
+ * uses. The natives come from the {@code org.bytedeco:openblas:0.3.31-1.5.13:linux-x86_64} jar:
+ * they are extracted once into a cache directory and loaded with plain FFM (no JavaCPP).
+ *
+ * <p>The handles are made with {@code Linker.Option.critical(true)}: the calls are short, never
+ * call back into Java, and may then take heap segments ({@code MemorySegment.ofArray(float[])}),
+ * so no float is copied on the way in or out.
+ */
+record OpenBlas(Path file, String config,
+                MethodHandle sgemm,           // cblas_sgemm(order, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+                MethodHandle sgemv,           // cblas_sgemv(order, trans, m, n, alpha, A, lda, x, incx, beta, y, incy)
+                MethodHandle setNumThreads,   // openblas_set_num_threads(n)
+                MethodHandle getNumThreads,   // openblas_get_num_threads()
+                AtomicInteger threadsSet) {   // what this process last asked OpenBLAS for (it is process-wide)
+
+    static final String VERSION = "0.3.31";
+    static final String ARTIFACT = "org.bytedeco:openblas:0.3.31-1.5.13:linux-x86_64";
+    static final String RESOURCE_DIR = "org/bytedeco/openblas/linux-x86_64/";
+    static final String LIBRARY = "libopenblas.so.0";
+    /** OpenBLAS's own dependencies, in the order the dynamic linker needs them present. */
+    static final List<String> DEPENDENCIES = List.of("libgcc_s.so.1", "libquadmath.so.0", "libgfortran.so.5");
+
+    // CBLAS enum values (cblas.h)
+    static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+    private static final Map<Path, OpenBlas> LOADED = new ConcurrentHashMap<>();
+
+    /** Loads (once per process and directory) the library from {@code dir}. */
+    static OpenBlas load(Path dir) {
+        return LOADED.computeIfAbsent(dir.toAbsolutePath().normalize(), OpenBlas::loadNow);
+    }
+
+    /** The library from the jar on the class path, extracted into the cache directory first. */
+    static OpenBlas loadFromClassPath() {
+        return load(extract(cacheDir()));
+    }
+
+    private static OpenBlas loadNow(Path dir) {
+        Path lib = dir.resolve(LIBRARY);
+        String os = System.getProperty("os.name", "?").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "?");
+        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw unavailable(lib, "this JVM runs on " + os + "/" + arch + ", the bundled natives are linux-x86_64 only");
+        }
+        for (String name : DEPENDENCIES) {
+            Path dep = dir.resolve(name);
+            if (!Files.isRegularFile(dep)) {
+                throw unavailable(dep, "file not found (OpenBLAS needs it next to " + LIBRARY + ")");
+            }
+            try {
+                System.load(dep.toString());
+            } catch (UnsatisfiedLinkError e) {
+                throw unavailable(dep, e.getMessage(), e);
+            }
+        }
+        if (!Files.isRegularFile(lib)) {
+            throw unavailable(lib, "file not found");
+        }
+        SymbolLookup symbols;
+        try {
+            symbols = SymbolLookup.libraryLookup(lib, Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw unavailable(lib, e.getMessage(), e);
+        } catch (IllegalCallerException e) {
+            throw unavailable(lib, "native access is disabled; start the JVM with --enable-native-access=ALL-UNNAMED", e);
+        }
+        Linker linker = Linker.nativeLinker();
+        Linker.Option critical = Linker.Option.critical(true);
+        MethodHandle sgemm = linker.downcallHandle(find(symbols, lib, "cblas_sgemm"),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                        JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT), critical);
+        MethodHandle sgemv = linker.downcallHandle(find(symbols, lib, "cblas_sgemv"),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                        JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT), critical);
+        MethodHandle set = linker.downcallHandle(find(symbols, lib, "openblas_set_num_threads"),
+                FunctionDescriptor.ofVoid(JAVA_INT));
+        MethodHandle get = linker.downcallHandle(find(symbols, lib, "openblas_get_num_threads"),
+                FunctionDescriptor.of(JAVA_INT));
+        String config = "OpenBLAS";
+        try {
+            MethodHandle cfg = linker.downcallHandle(find(symbols, lib, "openblas_get_config"),
+                    FunctionDescriptor.of(ADDRESS));
+            config = ((MemorySegment) cfg.invokeExact()).reinterpret(256).getString(0).trim();
+        } catch (Throwable ignored) {
+            // the version string is only informative
+        }
+        int current;
+        try {
+            current = (int) get.invokeExact();
+        } catch (Throwable e) {
+            throw unavailable(lib, "openblas_get_num_threads failed: " + e, e);
+        }
+        return new OpenBlas(lib, config, sgemm, sgemv, set, get, new AtomicInteger(current));
+    }
+
+    /** Asks OpenBLAS for {@code threads} threads unless that is already what it was last told. */
+    void useThreads(int threads) {
+        if (threadsSet.get() == threads) {
+            return;
+        }
+        try {
+            setNumThreads.invokeExact(threads);
+        } catch (Throwable e) {
+            throw new IllegalStateException("openblas_set_num_threads(" + threads + ") failed", e);
+        }
+        threadsSet.set(threads);
+    }
+
+    int numThreads() {
+        try {
+            return (int) getNumThreads.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException("openblas_get_num_threads failed", e);
+        }
+    }
+
+    private static MemorySegment find(SymbolLookup symbols, Path lib, String name) {
+        return symbols.find(name).orElseThrow(() -> unavailable(lib, "symbol " + name + " not found"));
+    }
+
+    /** {@code $XDG_CACHE_HOME/greenml/openblas-0.3.31}, or {@code ~/.cache/...} without it. */
+    static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("greenml").resolve("openblas-" + VERSION);
+    }
+
+    /**
+     * Copies the natives out of the jar into {@code dir} unless a file of the same size is there
+     * already. Each file is written to a temporary name and renamed, so a concurrent process or a
+     * crash never leaves a half-written library under the real name.
+     */
+    static Path extract(Path dir) {
+        ClassLoader loader = OpenBlas.class.getClassLoader();
+        for (String name : concat(DEPENDENCIES, LIBRARY)) {
+            URL url = loader.getResource(RESOURCE_DIR + name);
+            Path target = dir.resolve(name);
+            if (url == null) {
+                throw unavailable(target, "resource " + RESOURCE_DIR + name + " is not on the class path (add "
+                        + ARTIFACT + ")");
+            }
+            try {
+                URLConnection conn = url.openConnection();
+                conn.setUseCaches(false);   // a cached JarFile would keep the jar open
+                long size = conn.getContentLengthLong();
+                if (Files.isRegularFile(target) && size >= 0 && Files.size(target) == size) {
+                    continue;
+                }
+                Files.createDirectories(dir);
+                Path tmp = Files.createTempFile(dir, name, ".part");
+                try (InputStream in = conn.getInputStream()) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                throw unavailable(target, "cannot extract it from the jar: " + e, e);
+            }
+        }
+        return dir;
+    }
+
+    private static List<String> concat(List<String> first, String last) {
+        var all = new java.util.ArrayList<>(first);
+        all.add(last);
+        return all;
+    }
+
+    static BlasUnavailableException unavailable(Path file, String why) {
+        return unavailable(file, why, null);
+    }
+
+    static BlasUnavailableException unavailable(Path file, String why, Throwable cause) {
+        return new BlasUnavailableException(file, why, cause);
+    }
+}
