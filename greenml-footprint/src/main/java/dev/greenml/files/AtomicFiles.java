@@ -40,9 +40,11 @@ public final class AtomicFiles {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = Channels.newOutputStream(channel);
-                writer.writeTo(new java.io.BufferedOutputStream(out, 1 << 16) {
+                var buffered = new java.io.BufferedOutputStream(out, 1 << 16) {
                     @Override public void close() throws IOException { flush(); }
-                });
+                };
+                writer.writeTo(buffered);
+                buffered.flush(); // the writer need not close the stream; without this small files came out empty
                 size = channel.size();
                 channel.force(true);
             }
