@@ -17,6 +17,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // subcommands are added here, one line each
+        cl.addSubcommand(new dev.greenml.cli.footprint.FootprintCommand());
         return cl;
     }
 
