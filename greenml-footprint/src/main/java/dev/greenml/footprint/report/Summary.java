@@ -20,7 +20,7 @@ public final class Summary {
         if (Double.isFinite(e.uncertainty())) sb.append(", ±").append(Math.round(e.uncertainty() * 100)).append('%');
         sb.append("): ").append(wh(e.wh())).append(" · ")
                 .append(grams(c.gramsCo2e())).append(" CO2e (").append(c.location()).append(", ").append(c.source())
-                .append(' ').append(c.year()).append(", PUE ").append(fmt(c.pue())).append(')');
+                .append(' ').append(c.year()).append(", PUE ").append(String.format(Locale.ROOT, "%.3g", c.pue())).append(')');
         if (r.water().estimated()) sb.append(" · ").append(fmt(r.water().litres() * 1000)).append(" mL water (WUE given)");
         for (String eq : r.equivalents()) sb.append(" · ").append(eq);
         sb.append(String.format(Locale.ROOT, " · %.1f s", r.durationSeconds()));

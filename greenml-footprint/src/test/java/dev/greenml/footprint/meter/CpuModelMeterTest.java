@@ -28,7 +28,7 @@ class CpuModelMeterTest {
     void energyScalesWithCpuTimeBusyChildBeatsSleepingChild() throws Exception {
         double busy = meterFor("sh", "-c", "while :; do :; done");
         double idle = meterFor("sleep", "5");
-        assertThat(idle).isLessThan(0.05 * TdpTable.DEFAULT_WATTS_PER_CORE * 30); // ≈ nothing
+        assertThat(idle).isLessThan(0.2 * TdpTable.DEFAULT_WATTS_PER_CORE); // sleep uses far less than 0.2 s of CPU
         assertThat(busy).isGreaterThan(idle);
         assertThat(busy).isGreaterThan(0.1); // at least ~10 ms of a core even on a crowded 2-core box
     }
