@@ -19,6 +19,7 @@ import java.util.List;
  * as the sampling interval. NVIDIA documents board power readings as accurate to about ±5 W or
  * ±5%; we state ±5% (counter) and ±10% (sampled power).
  */
+@SuppressWarnings("restricted") // FFM native calls are the point of this class; the launcher enables native access
 public final class NvmlMeter implements Meter {
 
     /** The library name the NVIDIA driver installs. */

@@ -130,6 +130,7 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     }
 
     /** Runs {@code body} as a phase named {@code name}. */
+    @SuppressWarnings("try") // the scope is used only for its close()
     public void phase(String name, Runnable body) {
         try (Phase p = phase(name)) {
             body.run();
@@ -137,6 +138,7 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     }
 
     /** Runs {@code body} as a phase named {@code name} and returns its value. */
+    @SuppressWarnings("try")
     public <T> T phase(String name, Supplier<T> body) {
         try (Phase p = phase(name)) {
             return body.get();
