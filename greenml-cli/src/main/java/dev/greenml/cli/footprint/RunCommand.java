@@ -1,0 +1,107 @@
+package dev.greenml.cli.footprint;
+
+import dev.greenml.footprint.report.JsonReport;
+import dev.greenml.footprint.report.Summary;
+import dev.greenml.footprint.run.Accounting;
+import dev.greenml.footprint.run.Footprint;
+import dev.greenml.footprint.run.FootprintConfig;
+import dev.greenml.footprint.run.FootprintResult;
+import dev.greenml.footprint.run.FootprintRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code greenml footprint run [options] -- command …}: runs a command, meters its process tree,
+ * writes DIR/footprint.json and a row of DIR/emissions.csv, prints the summary on stderr and
+ * exits with the command's exit code.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a command and report the energy, carbon and water of its process tree.",
+        footer = "Example: greenml footprint run --country FR --out runs/ -- python train.py")
+public final class RunCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin FootprintOptions footprint;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Where footprint.json and emissions.csv go (default .).")
+    Path out;
+
+    @Option(names = "--json", description = "Also print the JSON result on stdout.")
+    boolean json;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run, after --.")
+    List<String> command;
+
+    @Override public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (command == null || command.isEmpty()) {
+            return fail(err, "no command given; put the command after --, e.g. greenml footprint run -- sleep 1");
+        }
+        FootprintConfig config;
+        try {
+            config = footprint.toConfig();
+            Accounting.intensity(config); // an unknown location must fail before the command runs
+        } catch (RuntimeException e) {
+            return fail(err, message(e));
+        }
+        Process process;
+        try {
+            process = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            err.println("greenml footprint run: cannot start '" + command.getFirst() + "': " + e.getMessage()
+                    + " (check the command name and PATH)");
+            err.flush();
+            return 127; // what shells return for a command that cannot be run
+        }
+        FootprintResult result;
+        int code;
+        FootprintRun run = Footprint.start(config.withProcess(process.pid(), true));
+        try {
+            code = process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroy();
+            Thread.currentThread().interrupt();
+            code = 130;
+        } finally {
+            run.finish();
+        }
+        result = run.finish().withExitCode(code);
+        try {
+            JsonReport.write(out.resolve("footprint.json"), result);
+            Accounting.appendCodeCarbon(out.resolve("emissions.csv"), result);
+        } catch (IOException | RuntimeException e) {
+            err.println("greenml footprint run: cannot write the reports in " + out + ": " + e.getMessage()
+                    + " (choose a writable --out directory)");
+        }
+        err.println(Summary.text(result));
+        err.println("  reports: " + out.resolve("footprint.json") + ", " + out.resolve("emissions.csv"));
+        err.flush();
+        if (json) {
+            PrintWriter o = spec.commandLine().getOut();
+            o.println(JsonReport.text(result));
+            o.flush();
+        }
+        return code;
+    }
+
+    private static String message(RuntimeException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    private static int fail(PrintWriter err, String message) {
+        err.println("greenml footprint run: " + message);
+        err.flush();
+        return FootprintCommand.BAD_INPUT;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.greenml.footprint.meter;
+
+import java.lang.management.ManagementFactory;
+
+/** Cumulative CPU seconds of whatever a CPU model meters: this JVM, or an external process tree. */
+public interface CpuTime {
+
+    /** CPU seconds (user + system, all threads) since some fixed origin; never decreases. */
+    double seconds();
+
+    /** What is being timed, for reports. */
+    String describe();
+
+    /** This JVM: /proc/self/stat under {@code root}, or the JVM's own counter where there is no procfs. */
+    static CpuTime self(ProcFs proc) {
+        if (proc.times("self") != null) {
+            return new CpuTime() {
+                public double seconds() {
+                    ProcFs.Times t = proc.times("self");
+                    return t == null ? 0 : t.own();
+                }
+                public String describe() { return "this process (" + proc.dir().resolve("self/stat") + ")"; }
+            };
+        }
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return new CpuTime() {
+                public double seconds() { return Math.max(0, sun.getProcessCpuTime()) / 1e9; }
+                public String describe() { return "this process (JVM process CPU time)"; }
+            };
+        }
+        throw new IllegalStateException("no way to read this process's CPU time");
+    }
+
+    /**
+     * A process and its descendants. While they run: the sum over the live tree of each process's
+     * own time plus the time of the children it has reaped. When {@code ourChild} is true and this
+     * JVM reaps the root, the kernel adds the whole tree's time to this JVM's cutime/cstime, which
+     * catches the short-lived processes that a periodic scan misses. The figure is kept monotonic.
+     * Not counted: descendants that were re-parented away (daemonized) before exiting.
+     */
+    static CpuTime tree(ProcFs proc, long pid, boolean ourChild) {
+        ProcFs.Times self0 = proc.times("self");
+        double reapedBaseline = self0 == null ? 0 : self0.children();
+        return new CpuTime() {
+            private double best;
+
+            public synchronized double seconds() {
+                double live = 0;
+                for (ProcFs.Times t : proc.tree(pid)) live += t.own() + t.children();
+                double reaped = 0;
+                if (ourChild) {
+                    ProcFs.Times self = proc.times("self");
+                    if (self != null) reaped = self.children() - reapedBaseline;
+                }
+                best = Math.max(best, Math.max(live, reaped));
+                return best;
+            }
+
+            public String describe() { return "process tree of pid " + pid; }
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package dev.greenml.footprint.meter;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Modelled memory energy: resident memory × 0.3725 W/GB (Green Algorithms referenceValues.csv
+ * "memoryPower", citing doi 10.1145/3076113.3076117), integrated over time with the trapezoid
+ * rule between reads. RSS is what the process holds, not what the machine has installed, so the
+ * figure is attributional. ±50%: the factor comes from DDR3/DDR4-era measurements and DRAM power
+ * depends on traffic more than on size.
+ */
+public final class RamModelMeter implements Meter {
+
+    /** W per GB of resident memory (Green Algorithms, referenceValues.csv; GB read as GiB). */
+    public static final double WATTS_PER_GB = 0.3725;
+    public static final double UNCERTAINTY = 0.5;
+
+    private final LongSupplier rssBytes;
+    private final String what;
+    private long lastNanos;
+    private double lastWatts;
+    private double joules;
+
+    public RamModelMeter(LongSupplier rssBytes, String what) {
+        this.rssBytes = rssBytes;
+        this.what = what;
+        this.lastNanos = System.nanoTime();
+        this.lastWatts = watts(rssBytes.getAsLong());
+    }
+
+    /** RAM model for this JVM (VmRSS of root/proc/self/status). */
+    public static RamModelMeter forSelf(java.nio.file.Path root) {
+        ProcFs proc = new ProcFs(root);
+        return new RamModelMeter(() -> proc.rssBytes("self"), "this process");
+    }
+
+    /** RAM model for a process tree (sum of VmRSS of the live tree). */
+    public static RamModelMeter forTree(java.nio.file.Path root, long pid) {
+        ProcFs proc = new ProcFs(root);
+        return new RamModelMeter(() -> proc.tree(pid).stream().mapToLong(t -> proc.rssBytes(Long.toString(t.pid()))).sum(),
+                "process tree of pid " + pid);
+    }
+
+    private static double watts(long bytes) { return bytes / (double) (1L << 30) * WATTS_PER_GB; }
+
+    @Override public String id() { return "model:ram"; }
+    @Override public String component() { return "ram"; }
+    @Override public Availability availability() { return Availability.ok(); }
+    @Override public Method method() { return Method.MODELLED; }
+    @Override public double uncertainty() { return UNCERTAINTY; }
+
+    @Override public String source() {
+        return "resident memory of " + what + " × 0.3725 W/GB (Green Algorithms referenceValues.csv, memoryPower)";
+    }
+
+    @Override public synchronized double joules() {
+        long now = System.nanoTime();
+        double w = watts(rssBytes.getAsLong());
+        joules += (w + lastWatts) / 2 * (now - lastNanos) / 1e9;
+        lastNanos = now;
+        lastWatts = w;
+        return joules;
+    }
+}

@@ -1,0 +1,316 @@
+package dev.greenml.footprint.run;
+
+import dev.greenml.footprint.WorkListener;
+import dev.greenml.footprint.meter.CpuInfo;
+import dev.greenml.footprint.meter.Meter;
+import dev.greenml.footprint.meter.Meters;
+import dev.greenml.footprint.meter.NvmlMeter;
+import dev.greenml.footprint.meter.ProcFs;
+import dev.greenml.footprint.run.FootprintResult.ComponentEnergy;
+import dev.greenml.footprint.run.FootprintResult.Energy;
+import dev.greenml.footprint.run.FootprintResult.PhaseResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * One metered run: from {@link Footprint#start} to {@link #finish()} (or {@link #close()}).
+ * A daemon thread reads every meter once per interval (the power time series, and keeping
+ * wrapping counters and integrating models current). Phases nest; a phase's energy includes its
+ * children. The engine reports FLOPs and bytes through {@link WorkListener}.
+ *
+ * <p>Phases are meant to be opened and closed by one driver thread; energy is the whole
+ * process's (or machine's, for RAPL), not a thread's.
+ */
+public final class FootprintRun implements AutoCloseable, WorkListener {
+
+    private final FootprintConfig config;
+    private final List<Meter> meters;
+    private final String runId = UUID.randomUUID().toString();
+    private final Instant start;
+    private final long startNanos;
+    private final double[] startJoules;
+    private final List<double[]> sampleJoules = new ArrayList<>(); // cumulative J per meter at each sample
+    private final List<Long> sampleNanos = new ArrayList<>();
+    private final Deque<PhaseNode> open = new ArrayDeque<>();
+    private final List<PhaseNode> topPhases = new ArrayList<>();
+    private final Map<String, Long> units = new LinkedHashMap<>();
+    private final LongAdder flops = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final Thread sampler;
+    private FootprintResult result;
+
+    FootprintRun(FootprintConfig config) {
+        this.config = config;
+        List<Meter> chosen = config.meters() != null ? config.meters()
+                : Meters.select(Meters.detect(config.root(), NvmlMeter.LIBRARY, config.pid(), config.ourChild()));
+        this.meters = List.copyOf(chosen);
+        this.start = Instant.now();
+        this.startNanos = System.nanoTime();
+        this.startJoules = read();
+        synchronized (this) {
+            sampleNanos.add(startNanos);
+            sampleJoules.add(startJoules.clone());
+        }
+        long intervalNanos = config.interval().toNanos();
+        this.sampler = Thread.ofPlatform().daemon().name("greenml-footprint-sampler").unstarted(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(Duration.ofNanos(intervalNanos));
+                    sample();
+                }
+            } catch (InterruptedException e) {
+                // finish() stops us
+            }
+        });
+        sampler.start();
+    }
+
+    /** The meters this run reads. */
+    public List<Meter> meters() { return meters; }
+
+    public FootprintConfig config() { return config; }
+
+    /** Energy used so far in joules (all components), for live progress displays. */
+    public double joulesSoFar() {
+        double[] now = read();
+        double sum = 0;
+        for (int i = 0; i < now.length; i++) sum += now[i] - startJoules[i];
+        return sum;
+    }
+
+    private double[] read() {
+        double[] j = new double[meters.size()];
+        for (int i = 0; i < j.length; i++) j[i] = meters.get(i).joules();
+        return j;
+    }
+
+    private void sample() {
+        double[] j = read();
+        long t = System.nanoTime();
+        synchronized (this) {
+            if (result != null) return;
+            sampleNanos.add(t);
+            sampleJoules.add(j);
+        }
+    }
+
+    // ---- phases ----
+
+    /** An open phase; closing it ends the phase. */
+    public final class Phase implements AutoCloseable {
+        private final PhaseNode node;
+
+        private Phase(PhaseNode node) { this.node = node; }
+
+        @Override public void close() { end(node); }
+    }
+
+    /** Opens a phase that ends when the returned scope is closed (try-with-resources). */
+    public Phase phase(String name) {
+        PhaseNode node = new PhaseNode(name, Instant.now(), read(), flops.sum());
+        synchronized (this) {
+            if (result != null) throw new IllegalStateException("run already finished; cannot start phase '" + name + "'");
+            PhaseNode parent = open.peek();
+            if (parent == null) topPhases.add(node);
+            else parent.children.add(node);
+            open.push(node);
+        }
+        return new Phase(node);
+    }
+
+    /** Runs {@code body} as a phase named {@code name}. */
+    @SuppressWarnings("try") // the scope is used only for its close()
+    public void phase(String name, Runnable body) {
+        try (Phase p = phase(name)) {
+            body.run();
+        }
+    }
+
+    /** Runs {@code body} as a phase named {@code name} and returns its value. */
+    @SuppressWarnings("try")
+    public <T> T phase(String name, Supplier<T> body) {
+        try (Phase p = phase(name)) {
+            return body.get();
+        }
+    }
+
+    private void end(PhaseNode node) {
+        double[] j = read();
+        Instant now = Instant.now();
+        synchronized (this) {
+            if (node.end != null) return;
+            // closing a parent closes any child left open
+            while (!open.isEmpty()) {
+                PhaseNode top = open.pop();
+                top.close(now, j, flops.sum());
+                if (top == node) break;
+            }
+        }
+    }
+
+    // ---- work ----
+
+    /** Counts units of work for per-unit figures: run.units("samples", 64) after each batch. */
+    public synchronized void units(String kind, long count) {
+        units.merge(kind, count, Long::sum);
+    }
+
+    @Override public void flops(long count) { flops.add(count); }
+    @Override public void bytesRead(long count) { bytesRead.add(count); }
+    @Override public void bytesWritten(long count) { bytesWritten.add(count); }
+    @Override public void bytesSent(long count) { bytesSent.add(count); }
+
+    // ---- end ----
+
+    /** Stops metering and returns the result; later calls return the same result. */
+    public FootprintResult finish() {
+        synchronized (this) {
+            if (result != null) return result;
+        }
+        sampler.interrupt();
+        try {
+            sampler.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        double[] endJoules = read();
+        long endNanos = System.nanoTime();
+        Instant end = start.plusNanos(endNanos - startNanos);
+        synchronized (this) {
+            if (result != null) return result;
+            while (!open.isEmpty()) open.pop().close(end, endJoules, flops.sum());
+            sampleNanos.add(endNanos);
+            sampleJoules.add(endJoules);
+            result = build(end, endJoules, endNanos);
+            return result;
+        }
+    }
+
+    /** Same as {@link #finish()}. */
+    @Override public void close() { finish(); }
+
+    private FootprintResult build(Instant end, double[] endJoules, long endNanos) {
+        double seconds = (endNanos - startNanos) / 1e9;
+        List<ComponentEnergy> components = components(startJoules, endJoules, seconds);
+        Energy total = total(components);
+
+        List<FootprintResult.Sample> samples = new ArrayList<>();
+        List<Accounting.Interval> intervals = new ArrayList<>();
+        for (int s = 1; s < sampleNanos.size(); s++) {
+            double dt = (sampleNanos.get(s) - sampleNanos.get(s - 1)) / 1e9;
+            if (dt <= 0) continue;
+            double[] a = sampleJoules.get(s - 1), b = sampleJoules.get(s);
+            Map<String, Double> watts = new LinkedHashMap<>();
+            double joules = 0;
+            for (int i = 0; i < meters.size(); i++) {
+                watts.merge(meters.get(i).component(), (b[i] - a[i]) / dt, Double::sum);
+                joules += b[i] - a[i];
+            }
+            samples.add(new FootprintResult.Sample((sampleNanos.get(s) - startNanos) / 1e9, watts));
+            intervals.add(new Accounting.Interval(start.plusNanos(sampleNanos.get(s - 1) - startNanos),
+                    start.plusNanos(sampleNanos.get(s) - startNanos), joules));
+        }
+
+        List<FootprintResult.MeterUsed> used = meters.stream().map(m -> new FootprintResult.MeterUsed(m.id(), m.component(),
+                m.method().label(), m.source(), m.uncertainty(), m.note())).toList();
+
+        ProcFs proc = new ProcFs(config.root());
+        CpuInfo cpu = CpuInfo.read(config.root());
+        List<String> gpus = meters.stream().filter(m -> m instanceof NvmlMeter).map(m -> ((NvmlMeter) m).gpuName()).toList();
+        var machine = new FootprintResult.Machine(cpu.model(), cpu.logicalCpus(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                Runtime.version().toString() + " (" + System.getProperty("java.vm.name") + ")", proc.memTotalBytes(), gpus);
+
+        List<PhaseResult> phases = topPhases.stream().map(p -> p.result(this)).toList();
+        Accounting.Raw raw = new Accounting.Raw(runId, start, end, seconds, machine, used, total, components, intervals,
+                samples, phases, Map.copyOf(units), flops.sum(), bytesRead.sum(), bytesWritten.sum(), bytesSent.sum());
+        return Accounting.account(config, raw);
+    }
+
+    List<ComponentEnergy> components(double[] from, double[] to, double seconds) {
+        Map<String, List<Integer>> byComponent = new LinkedHashMap<>();
+        for (int i = 0; i < meters.size(); i++) byComponent.computeIfAbsent(meters.get(i).component(), k -> new ArrayList<>()).add(i);
+        List<ComponentEnergy> out = new ArrayList<>();
+        for (var e : byComponent.entrySet()) {
+            double j = 0, err = 0;
+            List<String> sources = new ArrayList<>();
+            List<dev.greenml.footprint.meter.Method> methods = new ArrayList<>();
+            for (int i : e.getValue()) {
+                Meter m = meters.get(i);
+                double dj = Math.max(0, to[i] - from[i]);
+                j += dj;
+                err += dj * m.uncertainty();
+                sources.add(m.source());
+                methods.add(m.method());
+            }
+            Energy energy = new Energy(j, dev.greenml.footprint.meter.Method.combine(methods).label(), String.join("; ", sources),
+                    j > 0 ? err / j : maxUncertainty(e.getValue()));
+            out.add(new ComponentEnergy(e.getKey(), energy, seconds > 0 ? j / seconds : 0));
+        }
+        return out;
+    }
+
+    private double maxUncertainty(List<Integer> idx) {
+        return idx.stream().mapToDouble(i -> meters.get(i).uncertainty()).max().orElse(0);
+    }
+
+    /** Sum of components; uncertainties add linearly (the parts may err the same way). */
+    static Energy total(List<ComponentEnergy> components) {
+        double j = 0, err = 0, maxU = 0;
+        List<dev.greenml.footprint.meter.Method> methods = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        for (ComponentEnergy c : components) {
+            j += c.energy().joules();
+            err += c.energy().joules() * c.energy().uncertainty();
+            maxU = Math.max(maxU, c.energy().uncertainty());
+            methods.add(dev.greenml.footprint.meter.Method.valueOf(c.energy().method().toUpperCase(java.util.Locale.ROOT)));
+            sources.add(c.component() + ": " + c.energy().source());
+        }
+        return new Energy(j, dev.greenml.footprint.meter.Method.combine(methods).label(), String.join(" | ", sources),
+                j > 0 ? err / j : maxU);
+    }
+
+    private static final class PhaseNode {
+        final String name;
+        final Instant start;
+        final double[] startJoules;
+        final long startFlops;
+        final List<PhaseNode> children = new ArrayList<>();
+        Instant end;
+        double[] endJoules;
+        long endFlops;
+
+        PhaseNode(String name, Instant start, double[] startJoules, long startFlops) {
+            this.name = name;
+            this.start = start;
+            this.startJoules = startJoules;
+            this.startFlops = startFlops;
+        }
+
+        void close(Instant at, double[] joules, long flopsNow) {
+            end = at;
+            endJoules = joules;
+            endFlops = flopsNow;
+        }
+
+        PhaseResult result(FootprintRun run) {
+            double seconds = Duration.between(start, end).toNanos() / 1e9;
+            List<ComponentEnergy> comps = run.components(startJoules, endJoules, seconds);
+            Energy energy = total(comps);
+            List<PhaseResult> kids = children.stream().map(c -> c.result(run)).toList();
+            double self = energy.joules() - kids.stream().mapToDouble(k -> k.energy().joules()).sum();
+            return new PhaseResult(name, start, end, seconds, energy, comps, Math.max(0, self), endFlops - startFlops, kids);
+        }
+    }
+}
