@@ -56,16 +56,25 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions;
 
+    @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
+
     @Override public Integer call() throws Exception {
         if (steps <= 0) throw new UserError("--steps must be at least 1, got " + steps);
         if (batchSize <= 0) throw new UserError("--batch-size must be at least 1, got " + batchSize);
         Output o = new Output(json);
         long t0 = System.nanoTime();
         o.log("%s", backendOptions.apply());
+        try (Metering metering = Metering.start(footprint, "greenml-demo")) {
+            return run(o, t0, metering);
+        }
+    }
+
+    private int run(Output o, long t0, Metering metering) throws Exception {
+        var run = metering.run;
 
         o.log("data: generating %s (%d rows × %d features) ...", SplitMixBenchData.SPEC,
                 SplitMixBenchData.DEFAULT_ROWS, SplitMixBenchData.FEATURES);
-        SplitMixBenchData data = SplitMixBenchData.generate();
+        SplitMixBenchData data = run.phase("data", () -> SplitMixBenchData.generate());
         Dataset train = Dataset.regression(data.trainX(), data.features, data.trainY(), 1);
         Dataset test = Dataset.regression(data.testX(), data.features, data.testY(), 1);
 
@@ -79,6 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
         float firstLoss = Float.NaN, lastLoss = Float.NaN;
         double smoothed = Double.NaN;
         long trainStart = System.nanoTime();
+        var trainPhase = run.phase("train");
         for (int step = 0; step < steps; step++) {
             int from = (step * batchSize) % (train.rows() - batchSize + 1);
             Tensor x = Tensor.view(train.x(), from * train.features(), batchSize, train.features());
@@ -92,25 +102,36 @@ public final class DemoCommand implements Callable<Integer> {
             smoothed = Double.isNaN(smoothed) ? lastLoss : 0.95 * smoothed + 0.05 * lastLoss;
             bar.update(step + 1, String.format(java.util.Locale.ROOT, "loss %.4f", smoothed));
         }
+        trainPhase.close();
+        run.units("samples", (long) steps * batchSize);
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-        Trainer.Evaluation eval = Trainer.evaluate(model, test, "mse", 1024);
+        Trainer.Evaluation eval = run.phase("evaluate", () -> Trainer.evaluate(model, test, "mse", 1024));
         o.log("trained %d steps × %d rows in %.2f s (%,.0f samples/s); loss %.4f → %.4f; test MSE %.4f",
                 steps, batchSize, trainSeconds, steps * (double) batchSize / trainSeconds, firstLoss, lastLoss, eval.loss());
 
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put(ModelFile.TRAINING, Output.toJson(Map.of("program", "greenml demo", "data", SplitMixBenchData.SPEC,
                 "loss", "mse", "optimizer", "adam", "lr", lr, "steps", steps, "batch_size", batchSize, "seed", seed)));
-        long bytes = ModelFile.save(out, model, provenance);
-
-        ModelFile.Loaded loaded = ModelFile.load(out);
-        boolean identical = sameOutputs(model, loaded.model(), test);
+        provenance.put(ModelFile.FOOTPRINT, metering.provenanceJson("after training"));
+        long bytes;
+        try (var p = run.phase("save")) {
+            bytes = ModelFile.save(out, model, provenance);
+        }
+        run.bytesWritten(bytes);
+        ModelFile.Loaded loaded;
+        boolean identical;
+        try (var p = run.phase("reload and verify")) {
+            loaded = ModelFile.load(out);
+            run.bytesRead(loaded.fileSizeBytes());
+            identical = sameOutputs(model, loaded.model(), test);
+        }
 
         Tensor input = Tensor.zeros(1, 1000);
         new Rng(seed + 1).fillUniform(input, -1f, 1f);
         float prediction;
         long inferStart;
         double inferMicros;
-        try (var scope = Autograd.noGrad()) {
+        try (var scope = Autograd.noGrad(); var p = run.phase("inference")) {
             loaded.model().forward(input);   // first call loads classes; time the second
             inferStart = System.nanoTime();
             prediction = loaded.model().forward(input).item();
@@ -122,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.text("reloaded model outputs on the %d test rows: %s", test.rows(), identical ? "identical" : "DIFFERENT");
         o.text("inference on one random 1×1000 input: %.6f (%.0f µs)", prediction, inferMicros);
         o.text("test MSE %.4f (predicting the mean ≈ 1.0, noise floor 0.0025); total %.1f s", eval.loss(), total);
+        var footprintResult = metering.finish(out.toAbsolutePath().getParent(), o);
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command", "demo");
@@ -140,6 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
         result.put("inference_output", prediction);
         result.put("inference_us", inferMicros);
         result.put("seconds", total);
+        result.put("footprint", Metering.asJson(footprintResult));
         o.result(result);
         return identical ? 0 : 1;
     }
