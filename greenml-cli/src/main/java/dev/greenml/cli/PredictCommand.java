@@ -37,10 +37,20 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions;
 
+    @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
+
     @Override public Integer call() throws Exception {
         Output o = new Output(json);
         o.log("%s", backendOptions.apply());
+        try (Metering metering = Metering.start(footprint, "greenml-predict")) {
+            return run(o, metering);
+        }
+    }
+
+    private int run(Output o, Metering metering) throws Exception {
+        var run = metering.run;
         ModelFile.Loaded loaded = ModelFile.load(model);
+        run.bytesRead(loaded.fileSizeBytes() + java.nio.file.Files.size(input));
         CsvData.Table table = CsvData.read(input);
         if (drop != null) table = dropColumn(table, drop, input.toString());
         int inputs = loaded.model().config().inputs(), outputs = loaded.model().config().outputs();
@@ -49,7 +59,7 @@ public final class PredictCommand implements Callable<Integer> {
 
         long start = System.nanoTime();
         float[] y;
-        try (var scope = Autograd.noGrad()) {
+        try (var scope = Autograd.noGrad(); var p = run.phase("inference")) {
             y = loaded.model().forward(Tensor.wrap(x, table.rows(), inputs)).toArray();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -77,7 +87,9 @@ public final class PredictCommand implements Callable<Integer> {
             }
             csv.append('\n');
         }
+        run.units("inferences", table.rows());
         long bytes = AtomicFiles.writeString(output, csv.toString());
+        run.bytesWritten(bytes);
         o.text("wrote %d predictions to %s (%,d bytes) in %.3f s", table.rows(), output.toAbsolutePath(), bytes, seconds);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command", "predict");
@@ -87,6 +99,7 @@ public final class PredictCommand implements Callable<Integer> {
         result.put("output_bytes", bytes);
         result.put("kind", classifier ? "classification" : "regression");
         result.put("seconds", seconds);
+        result.put("footprint", Metering.asJson(metering.finish(output.toAbsolutePath().getParent(), o)));
         o.result(result);
         return 0;
     }

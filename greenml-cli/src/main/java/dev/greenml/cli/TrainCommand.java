@@ -77,6 +77,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin BackendOptions backendOptions;
 
+    @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
+
     @Override public Integer call() throws Exception {
         Output o = new Output(json);
         TrainConfig config;
@@ -97,9 +99,22 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserError("--validation-split must be in [0, 1), got " + validationSplit);
         }
         o.log("%s", backendOptions.apply());
+        try (Metering metering = Metering.start(footprint, "greenml-train")) {
+            return run(o, config, arch, metering);
+        }
+    }
 
+    private int run(Output o, TrainConfig config, Mlp.Config arch, Metering metering) throws Exception {
+        var run = metering.run;
         boolean classification = loss.equals("cross-entropy");
-        CsvData.Table table = CsvData.read(data);
+        CsvData.Table table = run.phase("read data", () -> {
+            try {
+                return CsvData.read(data);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        run.bytesRead(java.nio.file.Files.size(data));
         Dataset all = CsvData.toDataset(table, target, classification, data.toString());
         if (all.features() != arch.inputs()) {
             throw new UserError("--layers starts with " + arch.inputs() + " inputs but " + data + " has " + all.features()
@@ -129,11 +144,17 @@ public final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         trainer.fit(train, val, new Trainer.Listener() {
             Progress bar;
+            dev.greenml.footprint.run.FootprintRun.Phase phase;
             @Override public void onStep(int epoch, int step, int steps, float l, int rows) {
-                if (step == 1) bar = new Progress(o.err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
-                bar.update(step, String.format(Locale.ROOT, "loss %.4f", l));
+                if (step == 1) {
+                    bar = new Progress(o.err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
+                    phase = run.phase("epoch " + epoch);
+                }
+                run.units("samples", rows);
+                bar.update(step, String.format(Locale.ROOT, "loss %.4f, %s so far", l, energySoFar(run.joulesSoFar())));
             }
             @Override public void onEpochEnd(int epoch, double meanLoss, Trainer.Evaluation v) {
+                phase.close();
                 Map<String, Object> h = new LinkedHashMap<>();
                 h.put("epoch", epoch);
                 h.put("train_loss", meanLoss);
@@ -156,7 +177,9 @@ public final class TrainCommand implements Callable<Integer> {
         trainingRecord.put("target", target);
         trainingRecord.put("rows", all.rows());
         trainingRecord.put("validation_rows", valRows);
-        long bytes = ModelFile.save(out, model, Map.of(ModelFile.TRAINING, Output.toJson(trainingRecord)));
+        long bytes = ModelFile.save(out, model, Map.of(ModelFile.TRAINING, Output.toJson(trainingRecord),
+                ModelFile.FOOTPRINT, metering.provenanceJson("after training")));
+        run.bytesWritten(bytes);
         o.text("model file: %s (%,d bytes, %,d parameters), trained in %.2f s", out.toAbsolutePath(), bytes,
                 model.parameterCount(), seconds);
 
@@ -171,7 +194,14 @@ public final class TrainCommand implements Callable<Integer> {
         result.put("final_train_loss", history.getLast().get("train_loss"));
         if (val != null) result.put("final_validation_loss", history.getLast().get("validation_loss"));
         result.put("seconds", seconds);
+        result.put("footprint", Metering.asJson(metering.finish(out.toAbsolutePath().getParent(), o)));
         o.result(result);
         return 0;
+    }
+
+    /** Energy so far for the progress bar, labelled as modelled or measured by the summary at the end. */
+    static String energySoFar(double joules) {
+        return joules >= 3600 ? String.format(Locale.ROOT, "%.2f Wh", joules / 3600)
+                : String.format(Locale.ROOT, "%.1f J", joules);
     }
 }
