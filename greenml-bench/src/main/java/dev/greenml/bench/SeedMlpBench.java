@@ -206,7 +206,7 @@ public final class SeedMlpBench {
         Files.deleteIfExists(dir);
     }
 
-    private static boolean sameOutputs(Mlp a, Mlp b, Dataset d) {
+    private static boolean sameOutputs(dev.greenml.nn.Model a, dev.greenml.nn.Model b, Dataset d) {
         try (var scope = Autograd.noGrad()) {
             Tensor x = Tensor.view(d.x(), 0, d.rows(), d.features());
             return Arrays.equals(a.forward(x).toArray(), b.forward(x).toArray());

@@ -168,7 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** True when both models give bit-identical outputs on every row of {@code data}. */
-    static boolean sameOutputs(Mlp a, Mlp b, Dataset data) {
+    static boolean sameOutputs(dev.greenml.nn.Model a, dev.greenml.nn.Model b, Dataset data) {
         try (var scope = Autograd.noGrad()) {
             Tensor x = Tensor.view(data.x(), 0, data.rows(), data.features());
             return Arrays.equals(a.forward(x).toArray(), b.forward(x).toArray());

@@ -53,7 +53,7 @@ public final class PredictCommand implements Callable<Integer> {
         run.bytesRead(loaded.fileSizeBytes() + java.nio.file.Files.size(input));
         CsvData.Table table = CsvData.read(input);
         if (drop != null) table = dropColumn(table, drop, input.toString());
-        int inputs = loaded.model().config().inputs(), outputs = loaded.model().config().outputs();
+        int inputs = loaded.model().config().inputFeatures(), outputs = loaded.model().config().outputFeatures();
         float[] x = CsvData.features(table, inputs, input.toString());
         boolean classifier = isClassifier(loaded.metadata());
 

@@ -188,7 +188,7 @@ public final class TrainCommand implements Callable<Integer> {
         result.put("model_file", out.toAbsolutePath().toString());
         result.put("model_file_bytes", bytes);
         result.put("parameters", model.parameterCount());
-        result.put("architecture", ModelFile.describeConfig(arch));
+        result.put("architecture", arch.toJson());
         result.put("training", trainingRecord);
         result.put("history", history);
         result.put("final_train_loss", history.getLast().get("train_loss"));

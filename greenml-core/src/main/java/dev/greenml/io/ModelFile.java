@@ -3,16 +3,15 @@ package dev.greenml.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.greenml.Version;
 import dev.greenml.io.safetensors.DType;
 import dev.greenml.io.safetensors.ModelFileException;
 import dev.greenml.io.safetensors.SafeTensors;
 import dev.greenml.io.safetensors.SafeTensorsFile;
 import dev.greenml.io.safetensors.TensorEntry;
-import dev.greenml.nn.Activation;
-import dev.greenml.nn.Mlp;
+import dev.greenml.nn.Model;
+import dev.greenml.nn.ModelConfig;
+import dev.greenml.nn.ModelConfigs;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +47,7 @@ public final class ModelFile {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A model read back from a file, with the file's metadata. */
-    public record Loaded(Mlp model, Map<String, String> metadata, long fileSizeBytes) {}
+    public record Loaded(Model model, Map<String, String> metadata, long fileSizeBytes) {}
 
     private ModelFile() {}
 
@@ -57,9 +55,9 @@ public final class ModelFile {
      * Writes {@code model} to {@code path} atomically. {@code extraMetadata} (e.g. training
      * configuration, footprint) is added to the header. Returns the file size in bytes.
      */
-    public static long save(Path path, Mlp model, Map<String, String> extraMetadata) throws IOException {
+    public static long save(Path path, Model model, Map<String, String> extraMetadata) throws IOException {
         Map<String, String> meta = new TreeMap<>(extraMetadata);
-        meta.put(CONFIG, configJson(model.config()));
+        meta.put(CONFIG, model.config().toJson().toString());
         meta.put(VERSION, Version.STRING);
         meta.putIfAbsent(CREATED, Instant.now().toString());
         meta.put("format", "pt");
@@ -81,8 +79,8 @@ public final class ModelFile {
                     + " architecture is unknown. Only files written by greenml (or given that entry) can be rebuilt;"
                     + " use 'greenml inspect' to see what the file holds.");
         }
-        Mlp.Config config = parseConfig(where, configText);
-        Mlp model = new Mlp(config, new Rng(0));
+        ModelConfig config = parseConfig(where, configText);
+        Model model = config.build(new Rng(0));
         Map<String, Tensor> expected = model.namedParameters();
         List<String> extra = new ArrayList<>(file.tensors().keySet());
         extra.removeAll(expected.keySet());
@@ -114,53 +112,18 @@ public final class ModelFile {
         return new Loaded(model, file.metadata(), file.fileSizeBytes());
     }
 
-    static String configJson(Mlp.Config c) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("architecture", "mlp");
-        ArrayNode layers = o.putArray("layers");
-        for (int w : c.layers()) layers.add(w);
-        o.put("activation", c.activation().id());
-        return o.toString();
-    }
-
-    static Mlp.Config parseConfig(String where, String text) {
+    static ModelConfig parseConfig(String where, String text) {
         JsonNode o;
         try {
             o = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new ModelFileException(where + ": metadata '" + CONFIG + "' is not valid JSON (" + e.getOriginalMessage() + ")");
         }
-        if (o == null || !o.isObject()) throw new ModelFileException(where + ": metadata '" + CONFIG + "' must be a JSON object");
-        String arch = o.path("architecture").asText("");
-        if (!arch.equals("mlp")) {
-            throw new ModelFileException(where + ": architecture '" + arch + "' is not supported by this greenml "
-                    + Version.STRING + " (supported: mlp)");
-        }
-        JsonNode layers = o.path("layers");
-        if (!layers.isArray() || layers.size() < 2) {
-            throw new ModelFileException(where + ": '" + CONFIG + "' needs \"layers\": an array of at least 2 widths");
-        }
-        int[] widths = new int[layers.size()];
-        for (int i = 0; i < widths.length; i++) {
-            if (!layers.get(i).canConvertToInt() || layers.get(i).asInt() <= 0) {
-                throw new ModelFileException(where + ": layer width " + layers.get(i) + " in '" + CONFIG + "' is not a positive integer");
-            }
-            widths[i] = layers.get(i).asInt();
-        }
         try {
-            return new Mlp.Config(widths, Activation.Kind.parse(o.path("activation").asText("relu")));
+            return ModelConfigs.fromJson(o);
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(where + ": " + e.getMessage());
+            throw new ModelFileException(where + ": metadata '" + CONFIG + "': " + e.getMessage());
         }
-    }
-
-    /** The architecture config of a file as a map, for inspect. */
-    public static Map<String, Object> describeConfig(Mlp.Config c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("architecture", "mlp");
-        m.put("layers", c.layers());
-        m.put("activation", c.activation().id());
-        return m;
     }
 
     private static long[] toLong(int[] shape) {

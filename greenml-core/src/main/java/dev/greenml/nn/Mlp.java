@@ -1,20 +1,25 @@
 package dev.greenml.nn;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.greenml.tensor.Rng;
+import dev.greenml.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A multilayer perceptron: Linear → act → Linear → act → … → Linear (no activation after the
  * last layer). The seed's BigModel is {@code new Mlp(new Mlp.Config(new int[] {1000, 200, 100, 1}, RELU), rng)}:
  * parameters "0.weight" (200, 1000), "0.bias" (200), "2.weight" (100, 200), "2.bias" (100),
- * "4.weight" (1, 100), "4.bias" (1).
+ * "4.weight" (1, 100), "4.bias" (1) — the names PyTorch's nn.Sequential gives.
  */
-public final class Mlp extends Sequential {
+public final class Mlp extends Model {
 
     /** Architecture of an MLP: layer widths from input to output, and the hidden activation. */
-    public record Config(int[] layers, Activation.Kind activation) {
+    public record Config(int[] layers, Activation.Kind activation) implements ModelConfig {
         public Config {
             if (layers == null || layers.length < 2) {
                 throw new IllegalArgumentException("an MLP needs at least 2 layer sizes (input and output), got "
@@ -41,6 +46,38 @@ public final class Mlp extends Sequential {
             return new Config(sizes, Activation.Kind.parse(activation));
         }
 
+        static Config fromJson(JsonNode o) {
+            JsonNode layers = o.path("layers");
+            if (!layers.isArray() || layers.size() < 2) {
+                throw new IllegalArgumentException("an mlp config needs \"layers\": an array of at least 2 widths");
+            }
+            int[] widths = new int[layers.size()];
+            for (int i = 0; i < widths.length; i++) {
+                JsonNode w = layers.get(i);
+                if (!w.isIntegralNumber() || w.asInt() <= 0) {
+                    throw new IllegalArgumentException("layer width " + w + " is not a positive integer");
+                }
+                widths[i] = w.asInt();
+            }
+            return new Config(widths, Activation.Kind.parse(o.path("activation").asText("relu")));
+        }
+
+        @Override public String architecture() { return "mlp"; }
+
+        @Override public ObjectNode toJson() {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("architecture", "mlp");
+            var a = o.putArray("layers");
+            for (int w : layers) a.add(w);
+            o.put("activation", activation.id());
+            return o;
+        }
+
+        @Override public Mlp build(Rng rng) { return new Mlp(this, rng); }
+
+        @Override public int inputFeatures() { return layers[0]; }
+        @Override public int outputFeatures() { return layers[layers.length - 1]; }
+
         public int inputs() { return layers[0]; }
         public int outputs() { return layers[layers.length - 1]; }
 
@@ -58,10 +95,11 @@ public final class Mlp extends Sequential {
     }
 
     private final Config config;
+    private final Sequential layers;
 
     public Mlp(Config config, Rng rng) {
-        super(build(config, rng));
         this.config = config;
+        this.layers = new Sequential(build(config, rng));
     }
 
     private static List<Module> build(Config config, Rng rng) {
@@ -74,5 +112,18 @@ public final class Mlp extends Sequential {
         return layers;
     }
 
-    public Config config() { return config; }
+    @Override public Config config() { return config; }
+
+    public List<Module> layers() { return layers.layers(); }
+
+    @Override public Tensor forward(Tensor x) { return layers.forward(x); }
+
+    @Override protected Iterable<Module> children() { return List.of(layers); }
+
+    /** Same names as the inner Sequential ("0.weight" …): the MLP adds no prefix. */
+    @Override protected void collectParameters(String prefix, Map<String, Tensor> out) {
+        layers.collectParameters(prefix, out);
+    }
+
+    @Override public String toString() { return "Mlp" + layers.toString().substring("Sequential".length()); }
 }

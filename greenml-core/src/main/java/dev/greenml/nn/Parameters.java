@@ -56,6 +56,30 @@ public final class Parameters {
     public List<Tensor> tensors() { return tensors; }
     public List<String> names() { return names; }
 
+    /**
+     * Scales all gradients so that their global L2 norm is at most {@code maxNorm} (PyTorch's
+     * clip_grad_norm_: factor maxNorm / (norm + 1e-6) when the norm exceeds maxNorm). Returns the
+     * norm before clipping. Parameters without a gradient are ignored.
+     */
+    public double clipGradNorm(double maxNorm) {
+        double sq = 0;
+        for (int t = 0; t < tensors.size(); t++) {
+            if (!tensors.get(t).hasGrad()) continue;
+            int off = offsets[t], n = tensors.get(t).size();
+            for (int i = off; i < off + n; i++) sq += (double) grad[i] * grad[i];
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > maxNorm) {
+            float scale = (float) (maxNorm / (norm + 1e-6));
+            for (int t = 0; t < tensors.size(); t++) {
+                if (!tensors.get(t).hasGrad()) continue;
+                int off = offsets[t], n = tensors.get(t).size();
+                for (int i = off; i < off + n; i++) grad[i] *= scale;
+            }
+        }
+        return norm;
+    }
+
     /** Forgets all gradients (PyTorch's zero_grad(set_to_none=True)); storage is re-zeroed lazily on next use. */
     public void zeroGrad() {
         for (Tensor t : tensors) t.markGradCleared();

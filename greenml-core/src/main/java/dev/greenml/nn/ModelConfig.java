@@ -1,0 +1,27 @@
+package dev.greenml.nn;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.greenml.tensor.Rng;
+
+/**
+ * A model's architecture: everything needed to build it, and its JSON form, which model files
+ * carry in their metadata so that a file alone rebuilds its model. Parse with
+ * {@link ModelConfigs#fromJson}.
+ */
+public interface ModelConfig {
+
+    /** The architecture's name in files and on the command line: "mlp", "cnn", "gpt" … */
+    String architecture();
+
+    /** The JSON form, including {@code "architecture"}. */
+    ObjectNode toJson();
+
+    /** A new model of this architecture, initialised from {@code rng}. */
+    Model build(Rng rng);
+
+    /** Input features per sample (flattened), for models that map a vector to a vector. */
+    int inputFeatures();
+
+    /** Outputs per sample (classes, or regression targets). */
+    int outputFeatures();
+}
