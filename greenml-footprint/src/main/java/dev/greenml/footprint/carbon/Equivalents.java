@@ -18,10 +18,27 @@ public final class Equivalents {
             throw new IllegalArgumentException("grams CO2e must be finite and >= 0, got " + gramsCo2e);
         }
         return List.of(
-                "≈ " + number(gramsCo2e / CAR_G_PER_KM) + " km driven in an average new EU car (2020)"
+                "≈ " + distance(gramsCo2e / CAR_G_PER_KM) + " driven in an average new EU car (2020)"
                         + " — source: EEA, new passenger cars 2020, 107.5 gCO2/km",
-                "≈ " + number(gramsCo2e / TREE_MONTH_G) + " tree-months of CO2 uptake"
+                "≈ " + treeTime(gramsCo2e / TREE_MONTH_G) + " of one tree's CO2 uptake"
                         + " — source: Green Algorithms reference values (Nowak & Crane 2002), 11 kg CO2 per tree-year");
+    }
+
+    /** km, m or mm, whichever keeps the number readable. */
+    static String distance(double km) {
+        if (km >= 1) return number(km) + " km";
+        if (km >= 0.001) return number(km * 1000) + " m";
+        return number(km * 1e6) + " mm";
+    }
+
+    /** months, days, hours, minutes or seconds of one tree's uptake. */
+    static String treeTime(double months) {
+        double seconds = months * 30.44 * 86400;
+        if (months >= 1) return number(months) + " months";
+        if (seconds >= 86400) return number(seconds / 86400) + " days";
+        if (seconds >= 3600) return number(seconds / 3600) + " hours";
+        if (seconds >= 60) return number(seconds / 60) + " minutes";
+        return number(seconds) + " seconds";
     }
 
     private static String number(double x) {
