@@ -105,12 +105,14 @@ public final class Accounting {
                     "water not estimated: give the data centre's WUE (litres per kWh, --wue)");
         }
 
-        double transferKWh = TransferEnergy.storageKWh(raw.bytesRead() + raw.bytesWritten())
+        // Storage: keeping what the run wrote for one year (one copy). Bytes read are counted but
+        // not charged: reading a local file is already inside the process's CPU time.
+        double transferKWh = TransferEnergy.storageKWh(raw.bytesWritten())
                 + TransferEnergy.networkKWh(raw.bytesSent());
         double gflops = raw.flops() / 1e9;
         var work = new FootprintResult.Work(raw.flops(), raw.seconds() > 0 ? gflops / raw.seconds() : 0,
                 gflops > 0 ? raw.energy().joules() / gflops : Double.NaN, raw.bytesRead(), raw.bytesWritten(), raw.bytesSent(),
-                transferKWh, "carbon.TransferEnergy: storage factor for bytes read+written, network factor for bytes sent");
+                transferKWh, "carbon.TransferEnergy: bytes written kept one year (storage factor), bytes sent (network factor); bytes read are counted, not charged");
 
         List<FootprintResult.PerUnit> perUnit = new ArrayList<>();
         raw.units().forEach((kind, n) -> perUnit.add(new FootprintResult.PerUnit(kind, n,
