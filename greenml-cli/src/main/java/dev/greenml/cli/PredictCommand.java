@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
                 "'class' and one probability column per class."})
 public final class PredictCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", required = true, paramLabel = "FILE.safetensors") Path model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE.csv",
@@ -38,7 +40,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions;
 
     @Override public Integer call() throws Exception {
-        Output o = new Output(json);
+        Output o = new Output(spec.commandLine(), json);
         o.log("%s", backendOptions.apply());
         ModelFile.Loaded loaded = ModelFile.load(model);
         CsvData.Table table = CsvData.read(input);

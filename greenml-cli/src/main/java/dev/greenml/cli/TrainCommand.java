@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
                 "Example: greenml train --layers 4,16,3 --data iris.csv --target species --loss cross-entropy --epochs 50"})
 public final class TrainCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--layers", required = true, paramLabel = "IN,H1,...,OUT",
             description = "Layer widths from inputs to outputs, e.g. 1000,200,100,1. IN must equal the number of feature columns; "
                     + "with cross-entropy OUT is the number of classes.")
@@ -78,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions;
 
     @Override public Integer call() throws Exception {
-        Output o = new Output(json);
+        Output o = new Output(spec.commandLine(), json);
         TrainConfig config;
         Mlp.Config arch;
         try {
