@@ -41,13 +41,18 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
-        o.log("%s", backendOptions.apply());
         ModelFile.Loaded loaded = ModelFile.load(model);
         CsvData.Table table = CsvData.read(input);
         if (drop != null) table = dropColumn(table, drop, input.toString());
         int inputs = loaded.model().config().inputs(), outputs = loaded.model().config().outputs();
+        if (table.width() != inputs) {
+            throw new UserError(input + ": " + table.width() + " columns " + table.columns() + " but the model expects "
+                    + inputs + " input features; give exactly the feature columns, in training order"
+                    + (table.width() == inputs + 1 && drop == null ? ", or ignore the target with --drop COLUMN" : ""));
+        }
         float[] x = CsvData.features(table, inputs, input.toString());
         boolean classifier = isClassifier(loaded.metadata());
+        o.log("%s", backendOptions.apply());   // after the input checks, so that a failed run prints one line
 
         long start = System.nanoTime();
         float[] y;

@@ -98,7 +98,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(validationSplit >= 0 && validationSplit < 1)) {
             throw new UserError("--validation-split must be in [0, 1), got " + validationSplit);
         }
-        o.log("%s", backendOptions.apply());
 
         boolean classification = loss.equals("cross-entropy");
         CsvData.Table table = CsvData.read(data);
@@ -117,6 +116,8 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (arch.outputs() != 1) {
             throw new UserError("--loss mse predicts the single column '" + target + "': end --layers with 1, not " + arch.outputs());
         }
+        // only now that the input is known to be good: a failed run prints its one error line and nothing else
+        o.log("%s", backendOptions.apply());
         int valRows = (int) Math.floor(all.rows() * validationSplit);
         Dataset train = valRows > 0 ? all.slice(0, all.rows() - valRows) : all;
         Dataset val = valRows > 0 ? all.slice(all.rows() - valRows, all.rows()) : null;
