@@ -36,7 +36,14 @@ public final class CsvData {
             }
             if (header.startsWith("\uFEFF")) header = header.substring(1);
             List<String> columns = new ArrayList<>();
-            for (String c : header.split(",", -1)) columns.add(c.trim());
+            for (String c : header.split(",", -1)) {
+                String name = c.trim();
+                if (columns.contains(name)) {   // --target and --drop pick columns by name
+                    throw new DataException(file + ":1: column '" + name + "' appears twice in the header "
+                            + columns + "; give every column its own name");
+                }
+                columns.add(name);
+            }
             int width = columns.size();
             FloatList values = new FloatList();
             String line;
