@@ -21,8 +21,8 @@ public final class BackendOptions {
         Backends.Selection s;
         try {
             s = Backends.select(backend, n);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+        } catch (IllegalArgumentException | dev.greenml.kernels.BlasUnavailableException e) {
+            throw new UserError(e.getMessage());   // --backend blas without OpenBLAS: the message says how to get it
         }
         Backends.setCurrent(s.backend());
         return "backend: " + s.backend().name() + ", " + s.backend().threads() + " thread(s) — " + s.reason();

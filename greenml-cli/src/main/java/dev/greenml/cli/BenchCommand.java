@@ -15,7 +15,7 @@ public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
     }
 
     @Command(name = "seed-mlp", mixinStandardHelpOptions = true,
@@ -23,6 +23,8 @@ public final class BenchCommand implements Runnable {
                     "batch-1 inference latency, batch-1024 inference throughput, 5-epoch quality, file size, save/load.",
                     "Run each thread count in its own process: greenml bench seed-mlp --threads 1; ... --threads 2."})
     static final class SeedMlp implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin BackendOptions backendOptions;
 
         @Option(names = "--quick", description = "A few steps of each measurement (smoke test; figures are meaningless).")
@@ -30,10 +32,11 @@ public final class BenchCommand implements Runnable {
 
         @Override public Integer call() throws Exception {
             if (backendOptions.threads == 0) backendOptions.threads = Runtime.getRuntime().availableProcessors();
-            System.err.println(backendOptions.apply());
+            spec.commandLine().getErr().println(backendOptions.apply());
+            java.io.PrintWriter out = spec.commandLine().getOut();
             new SeedMlpBench(backendOptions.threads, quick, m -> {
-                System.out.println(Output.toJson(m));
-                System.out.flush();
+                out.println(Output.toJson(m));
+                out.flush();
             }).run();
             return 0;
         }

@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
                 "rows 0–65535 train, 65536–73727 test. Predicting the mean scores MSE ≈ 1; the noise floor is 0.0025."})
 public final class DemoCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--steps", defaultValue = "1000", description = "Training steps (default ${DEFAULT-VALUE}).")
     int steps;
 
@@ -61,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (steps <= 0) throw new UserError("--steps must be at least 1, got " + steps);
         if (batchSize <= 0) throw new UserError("--batch-size must be at least 1, got " + batchSize);
-        Output o = new Output(json);
+        Output o = new Output(spec.commandLine(), json);
         long t0 = System.nanoTime();
         o.log("%s", backendOptions.apply());
         try (Metering metering = Metering.start(footprint, "greenml-demo")) {

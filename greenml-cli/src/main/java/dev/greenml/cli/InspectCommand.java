@@ -19,12 +19,14 @@ import picocli.CommandLine.Parameters;
         description = "List the tensors (name, dtype, shape, size), metadata and file size of a safetensors file.")
 public final class InspectCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "FILE.safetensors") Path file;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
 
     @Override public Integer call() {
-        Output o = new Output(json);
+        Output o = new Output(spec.commandLine(), json);
         SafeTensorsFile f = SafeTensors.read(file);
         List<Map<String, Object>> tensors = new ArrayList<>();
         long params = 0;

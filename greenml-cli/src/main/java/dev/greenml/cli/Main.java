@@ -17,7 +17,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
     }
 
     public static CommandLine commandLine() {
@@ -29,7 +29,24 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new dev.greenml.cli.footprint.FootprintCommand());
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::handleParameters);
         return cl;
+    }
+
+    /**
+     * A command line picocli cannot parse (unknown option, missing required option, a value of
+     * the wrong type): one line pointing at --help, exit 2, instead of the message followed by
+     * the whole usage text, which buries the message under a screenful.
+     */
+    private static int handleParameters(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message + "; see '"
+                + cl.getCommandSpec().qualifiedName() + " --help'");
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**
@@ -53,7 +70,7 @@ public final class Main implements Runnable {
             code = 1;
             message = "internal error: " + e + " (a bug in greenml; rerun with GREENML_DEBUG=1 for the stack trace)";
         }
-        cl.getErr().println("greenml " + cl.getCommandName() + ": " + message);
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message);
         return code;
     }
 

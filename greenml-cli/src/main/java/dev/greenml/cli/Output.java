@@ -2,23 +2,26 @@ package dev.greenml.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
  * Where a command's words go: the result on stdout (one JSON object with --json, text otherwise),
- * progress and logs on stderr, so that scripts can read stdout.
+ * progress and logs on stderr, so that scripts can read stdout. The streams are the command
+ * line's writers (System.out and System.err unless a caller such as a test replaced them).
  */
 public final class Output {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     public final boolean json;
-    public final PrintStream out = System.out;
-    public final PrintStream err = System.err;
+    public final PrintWriter out;
+    public final PrintWriter err;
 
-    public Output(boolean json) {
+    public Output(picocli.CommandLine commandLine, boolean json) {
         this.json = json;
+        this.out = commandLine.getOut();
+        this.err = commandLine.getErr();
     }
 
     /** A log line on stderr. */

@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
                 "'class' and one probability column per class."})
 public final class PredictCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", required = true, paramLabel = "FILE.safetensors") Path model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE.csv",
@@ -40,8 +42,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
     @Override public Integer call() throws Exception {
-        Output o = new Output(json);
-        o.log("%s", backendOptions.apply());
+        Output o = new Output(spec.commandLine(), json);
         try (Metering metering = Metering.start(footprint, "greenml-predict")) {
             return run(o, metering);
         }
@@ -54,8 +55,14 @@ public final class PredictCommand implements Callable<Integer> {
         CsvData.Table table = CsvData.read(input);
         if (drop != null) table = dropColumn(table, drop, input.toString());
         int inputs = loaded.model().config().inputFeatures(), outputs = loaded.model().config().outputFeatures();
+        if (table.width() != inputs) {
+            throw new UserError(input + ": " + table.width() + " columns " + table.columns() + " but the model expects "
+                    + inputs + " input features; give exactly the feature columns, in training order"
+                    + (table.width() == inputs + 1 && drop == null ? ", or ignore the target with --drop COLUMN" : ""));
+        }
         float[] x = CsvData.features(table, inputs, input.toString());
         boolean classifier = isClassifier(loaded.metadata());
+        o.log("%s", backendOptions.apply());   // after the input checks, so that a failed run prints one line
 
         long start = System.nanoTime();
         float[] y;

@@ -1,6 +1,6 @@
 package dev.greenml.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -9,14 +9,14 @@ import java.util.Locale;
  */
 public final class Progress {
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final String label;
     private final long total;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
     private long lastDrawNanos;
 
-    public Progress(PrintStream err, String label, long total) {
+    public Progress(PrintWriter err, String label, long total) {
         this.err = err;
         this.label = label;
         this.total = total;

@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
                 "Example: greenml train --layers 4,16,3 --data iris.csv --target species --loss cross-entropy --epochs 50"})
 public final class TrainCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--layers", required = true, paramLabel = "IN,H1,...,OUT",
             description = "Layer widths from inputs to outputs, e.g. 1000,200,100,1. IN must equal the number of feature columns; "
                     + "with cross-entropy OUT is the number of classes.")
@@ -80,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
     @Override public Integer call() throws Exception {
-        Output o = new Output(json);
+        Output o = new Output(spec.commandLine(), json);
         TrainConfig config;
         Mlp.Config arch;
         try {
@@ -98,7 +100,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(validationSplit >= 0 && validationSplit < 1)) {
             throw new UserError("--validation-split must be in [0, 1), got " + validationSplit);
         }
-        o.log("%s", backendOptions.apply());
         try (Metering metering = Metering.start(footprint, "greenml-train")) {
             return run(o, config, arch, metering);
         }
@@ -130,6 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (arch.outputs() != 1) {
             throw new UserError("--loss mse predicts the single column '" + target + "': end --layers with 1, not " + arch.outputs());
         }
+        // only now that the input is known to be good: a failed run prints its one error line and nothing else
+        o.log("%s", backendOptions.apply());
         int valRows = (int) Math.floor(all.rows() * validationSplit);
         Dataset train = valRows > 0 ? all.slice(0, all.rows() - valRows) : all;
         Dataset val = valRows > 0 ? all.slice(all.rows() - valRows, all.rows()) : null;

@@ -36,7 +36,14 @@ public final class CsvData {
             }
             if (header.startsWith("\uFEFF")) header = header.substring(1);
             List<String> columns = new ArrayList<>();
-            for (String c : header.split(",", -1)) columns.add(c.trim());
+            for (String c : header.split(",", -1)) {
+                String name = c.trim();
+                if (columns.contains(name)) {   // --target and --drop pick columns by name
+                    throw new DataException(file + ":1: column '" + name + "' appears twice in the header "
+                            + columns + "; give every column its own name");
+                }
+                columns.add(name);
+            }
             int width = columns.size();
             FloatList values = new FloatList();
             String line;
@@ -51,9 +58,13 @@ public final class CsvData {
                 }
                 for (int c = 0; c < width; c++) {
                     String cell = cells[c].trim();
+                    if (cell.isEmpty()) {
+                        throw new DataException(file + ":" + lineNo + ": column '" + columns.get(c) + "' is empty;"
+                                + " fill in missing values (or drop the row) first");
+                    }
                     float v;
                     try {
-                        v = Float.parseFloat(cell);
+                        v = parseNumber(cell);
                     } catch (NumberFormatException e) {
                         throw new DataException(file + ":" + lineNo + ": column '" + columns.get(c) + "' holds '" + cell
                                 + "', which is not a number; greenml reads numeric CSV only (encode categories as numbers)");
@@ -71,6 +82,24 @@ public final class CsvData {
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": file not found");
         }
+    }
+
+    /**
+     * A decimal number; also the spellings of NaN and infinity that numpy, pandas and R write
+     * (nan, inf, -inf, ...), so that those cells get the NaN message rather than "not a number".
+     * Java-only suffixes and hex (1f, 2d, 0x1p3) are refused: other tools would not read them.
+     */
+    private static float parseNumber(String cell) {
+        String lower = cell.toLowerCase(java.util.Locale.ROOT);
+        String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
+        switch (unsigned) {
+            case "nan" -> { return Float.NaN; }
+            case "inf", "infinity" -> { return lower.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY; }
+            default -> { }
+        }
+        char last = lower.charAt(lower.length() - 1);
+        if (last == 'f' || last == 'd' || lower.contains("x")) throw new NumberFormatException(cell);
+        return Float.parseFloat(cell);
     }
 
     /**

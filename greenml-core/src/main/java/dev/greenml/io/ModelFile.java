@@ -80,31 +80,35 @@ public final class ModelFile {
                     + " use 'greenml inspect' to see what the file holds.");
         }
         ModelConfig config = parseConfig(where, configText);
-        Model model = config.build(new Rng(0));
-        Map<String, Tensor> expected = model.namedParameters();
+        // Every check against the shapes the config implies happens before the model is allocated:
+        // a corrupt config must fail on its tensors, not make the loader allocate gigabytes first.
+        // Architectures that cannot list their shapes are built first and checked after.
+        Map<String, int[]> declared = config.parameterShapes();
+        Model built = declared == null ? config.build(new Rng(0)) : null;
+        Map<String, int[]> expected = declared != null ? declared : shapesOf(built);
         List<String> extra = new ArrayList<>(file.tensors().keySet());
         extra.removeAll(expected.keySet());
         if (!extra.isEmpty()) {
             throw new ModelFileException(where + ": tensors " + extra + " are not part of the architecture "
                     + config + " (expected exactly " + expected.keySet() + ")");
         }
-        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
             TensorEntry entry = file.tensors().get(e.getKey());
-            Tensor t = e.getValue();
             if (entry == null) {
-                throw new ModelFileException(where + ": tensor '" + e.getKey() + "' " + Arrays.toString(t.shape())
+                throw new ModelFileException(where + ": tensor '" + e.getKey() + "' " + Arrays.toString(e.getValue())
                         + " is missing (the file holds " + file.tensors().keySet() + ")");
             }
-            if (!Arrays.equals(entry.shape(), toLong(t.shape()))) {
+            if (!Arrays.equals(entry.shape(), toLong(e.getValue()))) {
                 throw new ModelFileException(where + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(entry.shape())
-                        + " but the architecture " + config + " needs " + Arrays.toString(t.shape()));
+                        + " but the architecture " + config + " needs " + Arrays.toString(e.getValue()));
             }
             if (entry.dtype() != DType.F32 && entry.dtype() != DType.F16 && entry.dtype() != DType.BF16) {
                 throw new ModelFileException(where + ": tensor '" + e.getKey() + "' is " + entry.dtype()
                         + "; model weights must be F32, F16 or BF16");
             }
         }
-        for (Map.Entry<String, Tensor> e : expected.entrySet()) {   // all checked: now fill
+        Model model = built != null ? built : config.build(new Rng(0));   // all checked: now build and fill
+        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
             Tensor t = e.getValue();
             float[] values = file.tensors().get(e.getKey()).toFloats();
             System.arraycopy(values, 0, t.data(), t.offset(), values.length);
@@ -124,6 +128,12 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(where + ": metadata '" + CONFIG + "': " + e.getMessage());
         }
+    }
+
+    private static Map<String, int[]> shapesOf(Model m) {
+        Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        m.namedParameters().forEach((name, t) -> shapes.put(name, t.shape()));
+        return shapes;
     }
 
     private static long[] toLong(int[] shape) {

@@ -78,6 +78,20 @@ public final class Mlp extends Model {
         @Override public int inputFeatures() { return layers[0]; }
         @Override public int outputFeatures() { return layers[layers.length - 1]; }
 
+        /**
+         * The name and shape of every parameter, in {@link Mlp#namedParameters()} order, without
+         * allocating them: "0.weight" (layers[1], layers[0]), "0.bias" (layers[1]), "2.weight", …
+         * (the activations sit at the odd indices). Loaders check a file against this first.
+         */
+        @Override public java.util.Map<String, int[]> parameterShapes() {
+            java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+            for (int i = 0; i + 1 < layers.length; i++) {
+                shapes.put(2 * i + ".weight", new int[] {layers[i + 1], layers[i]});
+                shapes.put(2 * i + ".bias", new int[] {layers[i + 1]});
+            }
+            return shapes;
+        }
+
         public int inputs() { return layers[0]; }
         public int outputs() { return layers[layers.length - 1]; }
 

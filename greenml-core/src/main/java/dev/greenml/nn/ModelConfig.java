@@ -24,4 +24,13 @@ public interface ModelConfig {
 
     /** Outputs per sample (classes, or regression targets). */
     int outputFeatures();
+
+    /**
+     * Name → shape of every parameter, in namedParameters() order, computed without allocating
+     * the model; null when an architecture cannot say. Loaders check a file against it before
+     * building, so a config that claims a huge model fails on shapes, not on memory.
+     */
+    default java.util.Map<String, int[]> parameterShapes() {
+        return null;
+    }
 }

@@ -113,7 +113,7 @@ public final class SafeTensors {
         try {
             return AtomicFiles.write(target, out -> layout.writeTo(decorator.apply(out)));
         } catch (IOException e) {
-            throw new ModelFileException(target + ": cannot write the model file (" + e
+            throw new ModelFileException(target + ": cannot write the model file (" + reason(e)
                     + "); check that the directory is writable and has "
                     + layout.totalBytes() + " bytes free. Any previous file is unchanged", e);
         }
@@ -249,8 +249,18 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw new ModelFileException(label + ": no such file; check the path", e);
         } catch (IOException e) {
-            throw new ModelFileException(label + ": cannot read the model file (" + e + ")", e);
+            if (java.nio.file.Files.isDirectory(path)) {
+                throw new ModelFileException(label + ": is a directory; pass the path of a .safetensors file", e);
+            }
+            throw new ModelFileException(label + ": cannot read the model file (" + reason(e) + ")", e);
         }
+    }
+
+    /** The reason of an I/O failure in words, without the exception's class name. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Parses and validates safetensors bytes held in memory; see {@link #read(Path)}. */
