@@ -182,7 +182,7 @@ class ModelFileTest {
             tensors.add(TensorEntry.ofFloatsAs(name, shape, v, name.endsWith("bias") ? DType.BF16 : DType.F16));
         });
 
-        Mlp loaded = ModelFile.load(write(tensors, CONFIG_2_8_3)).model();
+        dev.greenml.nn.Model loaded = ModelFile.load(write(tensors, CONFIG_2_8_3)).model();
 
         stored.forEach((name, v) -> assertThat(loaded.namedParameters().get(name).toArray()).as(name).containsExactly(v));
     }
