@@ -193,7 +193,12 @@ final class TrainingSession {
         }
         Checkpoint.Loaded ckpt = Checkpoint.read(from.checkpoint());
         JsonNode theirs = ckpt.json("greenml.training");
-        JsonNode ours = JSON.valueToTree(training);
+        JsonNode ours;
+        try {
+            ours = JSON.readTree(Output.toJson(training));   // through text, as the checkpoint's, so numbers compare alike
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         List<String> diffs = new ArrayList<>();
         if (theirs != null) {
             for (Iterator<String> it = ours.fieldNames(); it.hasNext(); ) {

@@ -52,19 +52,29 @@ public record Forecast(double seconds, double joules, double gramsCo2e, int basi
         return m;
     }
 
-    /** Joules in the unit that reads best: J, kJ, Wh or kWh. */
+    /** Joules in the unit that reads best: mJ, J, kJ, Wh or kWh. */
     public static String energy(double j) {
-        if (Math.abs(j) >= 3.6e6) return String.format(Locale.ROOT, "%.3g kWh", j / 3.6e6);
-        if (Math.abs(j) >= 3600) return String.format(Locale.ROOT, "%.3g Wh", j / 3600);
-        if (Math.abs(j) >= 1 || j == 0) return String.format(Locale.ROOT, "%.3g J", j);
-        return String.format(Locale.ROOT, "%.3g mJ", j * 1000);
+        double a = Math.abs(j);
+        if (a >= 3.6e6) return three(j / 3.6e6) + " kWh";
+        if (a >= 3600) return three(j / 3600) + " Wh";
+        if (a >= 1000) return three(j / 1000) + " kJ";
+        if (a >= 1 || j == 0) return three(j) + " J";
+        return three(j * 1000) + " mJ";
     }
 
     /** Grams in the unit that reads best: mg, g, kg. */
     public static String mass(double g) {
-        if (Math.abs(g) >= 1000) return String.format(Locale.ROOT, "%.3g kg", g / 1000);
-        if (Math.abs(g) >= 1 || g == 0) return String.format(Locale.ROOT, "%.3g g", g);
-        return String.format(Locale.ROOT, "%.3g mg", g * 1000);
+        double a = Math.abs(g);
+        if (a >= 1000) return three(g / 1000) + " kg";
+        if (a >= 1 || g == 0) return three(g) + " g";
+        if (a >= 1e-3) return three(g * 1000) + " mg";
+        return three(g * 1e6) + " µg";
+    }
+
+    /** About three significant digits, never an exponent: 1.23, 12.3, 123, 1234. */
+    private static String three(double v) {
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", v);
     }
 
     /** Seconds as "12.3s", "4m05s" or "2h10m". */
