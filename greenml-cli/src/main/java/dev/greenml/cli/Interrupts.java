@@ -33,7 +33,13 @@ final class Interrupts implements AutoCloseable {
      */
     static Interrupts install(Runnable onFirst, Runnable onSecond) {
         try {
-            return new Interrupts(onFirst, onSecond);
+            Interrupts i = new Interrupts(onFirst, onSecond);
+            // HotSpot leaves an ignored SIGINT ignored (a background job of a non-interactive shell) and says so only here
+            if (i.previous == SignalHandler.SIG_IGN) {
+                i.close();
+                return null;
+            }
+            return i;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return null;
         }
