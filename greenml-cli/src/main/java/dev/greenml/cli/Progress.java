@@ -25,14 +25,23 @@ public final class Progress {
 
     /** Shows {@code done} of total with a trailing status such as the current loss. */
     public void update(long done, String status) {
+        update(done, status, Double.NaN);
+    }
+
+    /** True when {@link #update} for {@code done} would draw: build costly status text only then. */
+    public boolean due(long done) {
+        return done >= total || System.nanoTime() - lastDrawNanos >= (terminal ? 100_000_000L : 5_000_000_000L);
+    }
+
+    /** As {@link #update(long, String)}, with the ETA given (e.g. of a whole run) instead of this bar's own. */
+    public void update(long done, String status, double etaSeconds) {
         long now = System.nanoTime();
         boolean last = done >= total;
-        long interval = terminal ? 100_000_000L : 5_000_000_000L;
-        if (!last && now - lastDrawNanos < interval) return;
+        if (!due(done)) return;
         lastDrawNanos = now;
         double frac = total == 0 ? 1 : (double) done / total;
         double elapsed = (now - startNanos) / 1e9;
-        double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+        double eta = !Double.isNaN(etaSeconds) ? etaSeconds : frac > 0 ? elapsed * (1 - frac) / frac : 0;
         int width = 28, filled = (int) Math.round(frac * width);
         String bar = "█".repeat(filled) + "░".repeat(width - filled);
         String line = String.format(Locale.ROOT, "%s %s %3.0f%% %d/%d  %s  %.1fs elapsed, ETA %.1fs",

@@ -2,15 +2,11 @@ package dev.greenml.cli;
 
 import dev.greenml.data.Dataset;
 import dev.greenml.io.CsvData;
-import dev.greenml.io.ModelFile;
 import dev.greenml.nn.Mlp;
 import dev.greenml.tensor.Rng;
 import dev.greenml.train.TrainConfig;
-import dev.greenml.train.Trainer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -71,11 +67,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for initialisation and shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", defaultValue = "model.safetensors", paramLabel = "FILE", description = "Model file to write (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Also copy the final model to FILE (it is always in the run directory as model.safetensors).")
     Path out;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
     boolean json;
+
+    @Mixin RunOptions runOptions;
 
     @Mixin BackendOptions backendOptions;
 
@@ -100,12 +98,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(validationSplit >= 0 && validationSplit < 1)) {
             throw new UserError("--validation-split must be in [0, 1), got " + validationSplit);
         }
+        TrainingSession.Settings session = TrainingSession.settings(runOptions);
         try (Metering metering = Metering.start(footprint, "greenml-train")) {
-            return run(o, config, arch, metering);
+            return run(o, config, arch, metering, session);
         }
     }
 
-    private int run(Output o, TrainConfig config, Mlp.Config arch, Metering metering) throws Exception {
+    private int run(Output o, TrainConfig config, Mlp.Config arch, Metering metering, TrainingSession.Settings session) throws Exception {
         var run = metering.run;
         boolean classification = loss.equals("cross-entropy");
         CsvData.Table table = run.phase("read data", () -> {
@@ -142,64 +141,12 @@ public final class TrainCommand implements Callable<Integer> {
         Mlp model = new Mlp(arch, new Rng(seed));
         o.log("model: %s, %,d parameters; %s lr %s, %d epochs, batch %d", arch, model.parameterCount(),
                 config.optimizer(), lr, epochs, batchSize);
-        Trainer trainer = new Trainer(model, config);
-        List<Map<String, Object>> history = new ArrayList<>();
-        long start = System.nanoTime();
-        trainer.fit(train, val, new Trainer.Listener() {
-            Progress bar;
-            dev.greenml.footprint.run.FootprintRun.Phase phase;
-            @Override public void onStep(int epoch, int step, int steps, float l, int rows) {
-                if (step == 1) {
-                    bar = new Progress(o.err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
-                    phase = run.phase("epoch " + epoch);
-                }
-                run.units("samples", rows);
-                bar.update(step, String.format(Locale.ROOT, "loss %.4f, %s so far", l, energySoFar(run.joulesSoFar())));
-            }
-            @Override public void onEpochEnd(int epoch, double meanLoss, Trainer.Evaluation v) {
-                phase.close();
-                Map<String, Object> h = new LinkedHashMap<>();
-                h.put("epoch", epoch);
-                h.put("train_loss", meanLoss);
-                String line = String.format(Locale.ROOT, "epoch %d: train loss %.5f", epoch, meanLoss);
-                if (v != null) {
-                    h.put("validation_loss", v.loss());
-                    line += String.format(Locale.ROOT, ", validation loss %.5f", v.loss());
-                    if (!Double.isNaN(v.accuracy())) {
-                        h.put("validation_accuracy", v.accuracy());
-                        line += String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * v.accuracy());
-                    }
-                }
-                history.add(h);
-                o.log("%s", line);
-            }
-        });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> trainingRecord = new LinkedHashMap<>(config.toMap());
-        trainingRecord.put("data", data.getFileName().toString());
-        trainingRecord.put("target", target);
-        trainingRecord.put("rows", all.rows());
-        trainingRecord.put("validation_rows", valRows);
-        long bytes = ModelFile.save(out, model, Map.of(ModelFile.TRAINING, Output.toJson(trainingRecord),
-                ModelFile.FOOTPRINT, metering.provenanceJson("after training")));
-        run.bytesWritten(bytes);
-        o.text("model file: %s (%,d bytes, %,d parameters), trained in %.2f s", out.toAbsolutePath(), bytes,
-                model.parameterCount(), seconds);
-
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("command", "train");
-        result.put("model_file", out.toAbsolutePath().toString());
-        result.put("model_file_bytes", bytes);
-        result.put("parameters", model.parameterCount());
-        result.put("architecture", arch.toJson());
-        result.put("training", trainingRecord);
-        result.put("history", history);
-        result.put("final_train_loss", history.getLast().get("train_loss"));
-        if (val != null) result.put("final_validation_loss", history.getLast().get("validation_loss"));
-        result.put("seconds", seconds);
-        result.put("footprint", Metering.asJson(metering.finish(out.toAbsolutePath().getParent(), o)));
-        o.result(result);
-        return 0;
+        Map<String, Object> dataInfo = new LinkedHashMap<>();
+        dataInfo.put("data", data.getFileName().toString());
+        dataInfo.put("target", target);
+        dataInfo.put("rows", all.rows());
+        dataInfo.put("validation_rows", valRows);
+        return new TrainingSession(o, session, metering, model, config, train, val, dataInfo, out).run();
     }
 
     /** Energy so far for the progress bar, labelled as modelled or measured by the summary at the end. */

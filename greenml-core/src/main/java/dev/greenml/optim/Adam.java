@@ -75,4 +75,19 @@ public class Adam extends Optimizer {
         for (int i = 0; i < steps.length; i++) stepCounts[i] = steps[i];
         return Map.of("exp_avg", m, "exp_avg_sq", v, "step", stepCounts);
     }
+
+    @Override public void loadState(Map<String, float[]> state) {
+        checkStateShape(getClass().getSimpleName(), state(), state);
+        float[] stepCounts = state.get("step");
+        for (int i = 0; i < stepCounts.length; i++) {
+            // counts are whole numbers; as float32 (PyTorch's form) they are exact up to 2^24 steps
+            if (!(stepCounts[i] >= 0) || stepCounts[i] != Math.rint(stepCounts[i])) {
+                throw new IllegalArgumentException("Adam state 'step' of parameter " + params.name(i)
+                        + " must be a whole number ≥ 0, got " + stepCounts[i]);
+            }
+        }
+        System.arraycopy(state.get("exp_avg"), 0, m, 0, m.length);
+        System.arraycopy(state.get("exp_avg_sq"), 0, v, 0, v.length);
+        for (int i = 0; i < steps.length; i++) steps[i] = (int) stepCounts[i];
+    }
 }

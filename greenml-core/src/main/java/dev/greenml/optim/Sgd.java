@@ -62,7 +62,19 @@ public final class Sgd extends Optimizer {
         FlopCounter.add(flops);
     }
 
+    /** With momentum: the buffers and, per parameter, 1 when its buffer exists (PyTorch creates it on the first step). */
     @Override public Map<String, float[]> state() {
-        return buf == null ? Map.of() : Map.of("momentum_buffer", buf);
+        if (buf == null) return Map.of();
+        float[] started = new float[bufStarted.length];
+        for (int i = 0; i < started.length; i++) started[i] = bufStarted[i] ? 1f : 0f;
+        return Map.of("momentum_buffer", buf, "momentum_started", started);
+    }
+
+    @Override public void loadState(Map<String, float[]> state) {
+        checkStateShape("SGD" + (buf == null ? " without momentum" : " with momentum"), state(), state);
+        if (buf == null) return;
+        System.arraycopy(state.get("momentum_buffer"), 0, buf, 0, buf.length);
+        float[] started = state.get("momentum_started");
+        for (int i = 0; i < started.length; i++) bufStarted[i] = started[i] != 0f;
     }
 }

@@ -69,4 +69,22 @@ public final class Rng {
     /** The internal state, for checkpoints. */
     public long state() { return state; }
     public void setState(long s) { state = s; spareNormal = Double.NaN; }
+
+    /**
+     * The complete state, cached normal included: {state, raw bits of the cached normal}. A
+     * generator restored from it continues the exact sequence, which resumed training relies on.
+     */
+    public long[] snapshot() {
+        return new long[] {state, Double.doubleToRawLongBits(spareNormal)};
+    }
+
+    /** Continues from a {@link #snapshot()}. */
+    public void restore(long[] snapshot) {
+        if (snapshot == null || snapshot.length != 2) {
+            throw new IllegalArgumentException("an Rng snapshot is 2 longs {state, cached normal bits}, got "
+                    + (snapshot == null ? "null" : snapshot.length + " values"));
+        }
+        state = snapshot[0];
+        spareNormal = Double.longBitsToDouble(snapshot[1]);
+    }
 }

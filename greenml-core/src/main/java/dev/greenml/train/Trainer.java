@@ -4,6 +4,7 @@ import dev.greenml.autograd.Autograd;
 import dev.greenml.autograd.Losses;
 import dev.greenml.data.Dataset;
 import dev.greenml.nn.Module;
+import dev.greenml.optim.LrSchedule;
 import dev.greenml.optim.Optimizer;
 import dev.greenml.optim.Optimizers;
 import dev.greenml.tensor.Rng;
@@ -13,22 +14,60 @@ import dev.greenml.tensor.Tensor;
  * The training loop: for each batch, forward, loss, zero_grad, backward, step.
  * Batches are views into the dataset when rows are in order (no copy), gathered into a reused
  * buffer when shuffled.
+ *
+ * <p>Resumable bit for bit: epoch e's shuffle order is drawn from a generator seeded by
+ * (seed, e) alone, so a run restored at any {@link Position} (with the parameters and the
+ * optimizer state, see {@link Checkpoint}) takes exactly the steps the uninterrupted run takes.
+ * {@link #requestStop()} (from any thread: Ctrl-C, a budget) ends {@link #fit} between two steps.
  */
 public final class Trainer {
 
     /** Called as training progresses; all methods optional. */
     public interface Listener {
+        default void onEpochStart(int epoch, int stepsPerEpoch) {}
         default void onStep(int epoch, int step, int stepsPerEpoch, float loss, int batchRows) {}
+        /** The step just taken; by default forwards to {@link #onStep(int, int, int, float, int)}. */
+        default void onStep(Step s) { onStep(s.epoch(), s.step(), s.stepsPerEpoch(), s.loss(), s.rows()); }
+        /** After the epoch's evaluation; {@link Trainer#position()} is then the start of the next epoch. */
         default void onEpochEnd(int epoch, double meanLoss, Evaluation validation) {}
     }
 
+    /**
+     * One step's figures. {@code correct} counts rows whose largest logit is the label
+     * (classification), -1 for regression; {@code lr} is the learning rate the step used.
+     */
+    public record Step(int epoch, int step, int stepsPerEpoch, float loss, int rows, int correct, float lr) {}
+
     /** Loss (and accuracy for classification, else NaN) of a model on a dataset. */
     public record Evaluation(double loss, double accuracy, int rows) {}
+
+    /**
+     * Where training stands between two steps.
+     *
+     * @param epoch         the epoch in progress or, with {@code step} 0, the next one (1-based)
+     * @param step          steps of {@code epoch} already taken
+     * @param stepsPerEpoch for checking that a resumed run sees the same data and batch size
+     * @param shuffleSeed   seed of {@code epoch}'s row order (derived from the config's seed and the epoch)
+     * @param lossSum       Σ loss·rows over the steps of {@code epoch} taken so far (for the epoch's mean)
+     * @param rng           the trainer's generator ({@link Rng#snapshot()}), for stochastic layers
+     */
+    public record Position(int epoch, int step, int stepsPerEpoch, long shuffleSeed, double lossSum, long[] rng) {
+        /** Steps taken since the start of the run. */
+        public long globalStep() { return (long) (epoch - 1) * stepsPerEpoch + step; }
+        /** Epochs fully done. */
+        public int epochsDone() { return epoch - 1; }
+    }
+
+    /** How {@link #fit} ended. */
+    public enum Outcome { COMPLETED, STOPPED }
 
     private final TrainConfig config;
     private final Module model;
     private final Optimizer optimizer;
     private final Rng rng;
+    private LrScheduleConfig schedule = LrScheduleConfig.CONSTANT;
+    private Position position;
+    private volatile boolean stopRequested;
 
     public Trainer(Module model, TrainConfig config) {
         this.model = model;
@@ -39,33 +78,103 @@ public final class Trainer {
     }
 
     public Optimizer optimizer() { return optimizer; }
+    public Module model() { return model; }
+    public TrainConfig config() { return config; }
 
-    /** Trains for the configured epochs; evaluates on {@code validation} (may be null) after each. */
-    public void fit(Dataset train, Dataset validation, Listener listener) {
+    /** The learning-rate schedule, applied before every step (default: constant lr). */
+    public Trainer schedule(LrScheduleConfig s) {
+        this.schedule = s;
+        return this;
+    }
+
+    public LrScheduleConfig schedule() { return schedule; }
+
+    /** Ends {@link #fit} before its next step (or after the current epoch's end callbacks); safe from any thread. */
+    public void requestStop() { stopRequested = true; }
+
+    public boolean stopRequested() { return stopRequested; }
+
+    /** Where training stands: after {@link #fit} returns, or inside {@link Listener#onEpochEnd}. Null before any fit. */
+    public Position position() { return position; }
+
+    /** Makes the next {@link #fit} continue from {@code p} (parameters and optimizer state are restored by the caller). */
+    public void resumeFrom(Position p) {
+        if (p.epoch() < 1 || p.step() < 0 || p.stepsPerEpoch() < 1 || p.step() >= p.stepsPerEpoch()) {
+            throw new IllegalArgumentException("invalid training position " + p);
+        }
+        position = p;
+    }
+
+    /** The seed of epoch {@code epoch}'s row order: a function of the config's seed and the epoch only. */
+    public long shuffleSeed(int epoch) {
+        return new Rng(config.seed() * 0x9E3779B97F4A7C15L + epoch).nextLong();
+    }
+
+    /**
+     * Trains up to the configured epochs (from the resumed position, if any); evaluates on
+     * {@code validation} (may be null) after each. Returns STOPPED when {@link #requestStop()} ended it early.
+     */
+    public Outcome fit(Dataset train, Dataset validation, Listener listener) {
         checkCompatible(train);
+        stopRequested = false;
         int rows = train.rows(), b = config.batchSize();
         int steps = (rows + b - 1) / b;
+        Position from = position != null ? position : new Position(1, 0, steps, shuffleSeed(1), 0, rng.snapshot());
+        if (from.stepsPerEpoch() != steps) {
+            throw new IllegalArgumentException("the run being resumed took " + from.stepsPerEpoch() + " steps per epoch, this one takes "
+                    + steps + " (" + rows + " rows, batch " + b + "); resume with the same data and --batch-size");
+        }
+        rng.restore(from.rng());
+        LrSchedule lrAt = schedule.build(config.lr(), steps, config.epochs());
         int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) order[i] = i;
         Batch batch = new Batch(train, Math.min(b, rows));
         model.train();
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            if (config.shuffle()) rng.shuffle(order);
-            double sum = 0;
-            for (int s = 0; s < steps; s++) {
-                int from = s * b, to = Math.min(rows, from + b);
-                batch.load(order, from, to, config.shuffle());
-                Tensor loss = loss(model.forward(batch.x), batch);
+        int firstStep = from.step();
+        double sum = from.lossSum();
+        for (int epoch = from.epoch(); epoch <= config.epochs(); epoch++) {
+            long seed = shuffleSeed(epoch);
+            for (int i = 0; i < rows; i++) order[i] = i;
+            if (config.shuffle()) new Rng(seed).shuffle(order);
+            listener.onEpochStart(epoch, steps);
+            for (int s = firstStep; s < steps; s++) {
+                if (stopRequested) {
+                    position = new Position(epoch, s, steps, seed, sum, rng.snapshot());
+                    return Outcome.STOPPED;
+                }
+                int lo = s * b, hi = Math.min(rows, lo + b);
+                float lr = lrAt.lr((long) (epoch - 1) * steps + s);
+                optimizer.setLr(lr);
+                batch.load(order, lo, hi, config.shuffle());
+                Tensor out = model.forward(batch.x);
+                Tensor loss = loss(out, batch);
                 optimizer.zeroGrad();
                 loss.backward();
                 optimizer.step();
                 float l = loss.item();
-                sum += (double) l * (to - from);
-                listener.onStep(epoch, s + 1, steps, l, to - from);
+                sum += (double) l * (hi - lo);
+                int correct = batch.labels == null ? -1 : correct(out, batch.labels);
+                listener.onStep(new Step(epoch, s + 1, steps, l, hi - lo, correct, lr));
             }
+            firstStep = 0;
+            double mean = sum / rows;
+            sum = 0;
             Evaluation val = validation == null ? null : evaluate(model, validation, config.loss(), 1024);
-            listener.onEpochEnd(epoch, sum / rows, val);
+            position = new Position(epoch + 1, 0, steps, shuffleSeed(epoch + 1), 0, rng.snapshot());
+            listener.onEpochEnd(epoch, mean, val);
+            if (stopRequested && epoch < config.epochs()) return Outcome.STOPPED;
         }
+        return Outcome.COMPLETED;
+    }
+
+    /** Rows of a (rows, classes) output whose largest logit is at the label. */
+    private static int correct(Tensor out, int[] labels) {
+        int classes = out.dim(1), n = 0;
+        for (int r = 0; r < labels.length; r++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) if (out.get(r, c) > out.get(r, best)) best = c;
+            if (best == labels[r]) n++;
+        }
+        return n;
     }
 
     /** One training step on rows [from, to) in order; for benchmarks that drive steps themselves. */

@@ -79,6 +79,12 @@ public final class Accounting {
         return l.value().substring(0, l.value().indexOf(':')).strip();
     }
 
+    /** Grams CO2e of {@code joules} used between {@code start} and {@code end}, as {@link #account} counts them. */
+    static double gramsCo2e(FootprintConfig config, Instant start, Instant end, double joules) {
+        double pue = config.pue() != null ? config.pue() : Intensities.defaultPue(provider(config));
+        return intensity(config).gramsCo2e(List.of(new EnergyInterval(start, end, joules / 3.6e6)), pue);
+    }
+
     static FootprintResult account(FootprintConfig config, Raw raw) {
         IntensitySource source = intensity(config);
         double pue = config.pue() != null ? config.pue() : Intensities.defaultPue(provider(config));

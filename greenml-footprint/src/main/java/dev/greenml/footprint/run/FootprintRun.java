@@ -89,6 +89,25 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
         return sum;
     }
 
+    /** Seconds since the run started. */
+    public double secondsSoFar() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /**
+     * CO2e so far in grams, for live displays and budgets: {@link #joulesSoFar()} × PUE × the grid
+     * intensity over [start, now], accounted as one interval (the final result uses the sampled
+     * intervals, so it can differ slightly with a time-varying intensity).
+     */
+    public double gramsCo2eSoFar() {
+        return Accounting.gramsCo2e(config, start, Instant.now(), joulesSoFar());
+    }
+
+    /** "measured" when every meter reads a hardware counter, else "modelled": the label of the figures so far. */
+    public String methodSoFar() {
+        return dev.greenml.footprint.meter.Method.combine(meters.stream().map(Meter::method).toList()).label();
+    }
+
     private double[] read() {
         double[] j = new double[meters.size()];
         for (int i = 0; i < j.length; i++) j[i] = meters.get(i).joules();

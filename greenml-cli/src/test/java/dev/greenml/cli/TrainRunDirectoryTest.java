@@ -1,0 +1,195 @@
+package dev.greenml.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.greenml.io.safetensors.SafeTensors;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** greenml train end to end on a small CSV written here: run directory, resume, budgets, early stopping, Ctrl-C. */
+class TrainRunDirectoryTest {
+
+    @TempDir Path tmp;
+    Path csv;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Outcome(int code, String err) {}
+
+    @BeforeEach void writeData() throws Exception {
+        csv = tmp.resolve("three.csv");
+        StringBuilder sb = new StringBuilder("a,b,c,d,label\n");
+        dev.greenml.tensor.Rng r = new dev.greenml.tensor.Rng(3);
+        for (int i = 0; i < 300; i++) {
+            int y = r.nextInt(3);
+            for (int j = 0; j < 4; j++) sb.append(String.format(java.util.Locale.ROOT, "%.4f,", r.nextGaussian() + (j == y ? 1.5 : 0)));
+            sb.append(y).append('\n');
+        }
+        Files.writeString(csv, sb);
+    }
+
+    List<String> base(Path runDir, int epochs) {
+        return new ArrayList<>(List.of("train", "--layers", "4,16,3", "--data", csv.toString(), "--target", "label",
+                "--loss", "cross-entropy", "--epochs", String.valueOf(epochs), "--run-dir", runDir.toString(), "--country", "FR"));
+    }
+
+    static Outcome greenml(List<String> args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args.toArray(String[]::new));
+        return new Outcome(code, err.toString());
+    }
+
+    static JsonNode json(Path p) throws Exception { return JSON.readTree(p.toFile()); }
+
+    static List<JsonNode> history(Path dir) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String l : Files.readAllLines(dir.resolve("history.jsonl"))) out.add(JSON.readTree(l));
+        return out;
+    }
+
+    static float[] weights(Path model, String tensor) {
+        return SafeTensors.read(model).get(tensor).toFloats();
+    }
+
+    @Test void runDirectoryHoldsEveryFileAndTheScheduleIsRecorded() throws Exception {
+        Path dir = tmp.resolve("run");
+        List<String> args = base(dir, 3);
+        args.addAll(List.of("--lr-schedule", "step", "--lr-step-epochs", "1", "--lr-gamma", "0.5", "--out", tmp.resolve("copy.safetensors").toString()));
+        assertThat(greenml(args).code()).isZero();
+        for (String f : List.of("run.json", "history.jsonl", "checkpoint.safetensors", "best.safetensors", "model.safetensors",
+                "footprint.json", "emissions.csv")) {
+            assertThat(dir.resolve(f)).exists();
+        }
+        JsonNode run = json(dir.resolve("run.json"));
+        assertThat(run.get("schema").asText()).isEqualTo("greenml-run/1");
+        assertThat(run.get("status").asText()).isEqualTo("completed");
+        assertThat(run.get("epochs_done").asInt()).isEqualTo(3);
+        assertThat(run.get("forecast").get("method").asText()).contains("linear in epochs");
+        List<JsonNode> h = history(dir);
+        assertThat(h).hasSize(3);
+        assertThat(h.stream().map(x -> x.get("lr").floatValue()).toList()).containsExactly(0.001f, 0.0005f, 0.00025f);
+        assertThat(h.get(2).get("energy_joules").asDouble()).isGreaterThan(h.get(0).get("energy_joules").asDouble());
+        assertThat(h.get(0).get("energy_method").asText()).isIn("measured", "modelled");
+        assertThat(weights(tmp.resolve("copy.safetensors"), "0.weight")).containsExactly(weights(dir.resolve("model.safetensors"), "0.weight"));
+    }
+
+    @Test void resumedRunEndsWithTheSameModelAsAnUninterruptedOne() throws Exception {
+        Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
+        assertThat(greenml(base(straight, 2)).code()).isZero();
+        assertThat(greenml(base(split, 1)).code()).isZero();
+        List<String> resume = base(split, 2);
+        resume.addAll(List.of("--resume", split.toString()));
+        resume.removeAll(List.of("--run-dir"));
+        resume.remove(split.toString());
+        assertThat(greenml(resume).code()).isZero();
+        for (String t : List.of("0.weight", "0.bias", "2.weight", "2.bias")) {
+            assertThat(weights(split.resolve("model.safetensors"), t)).as(t).containsExactly(weights(straight.resolve("model.safetensors"), t));
+        }
+        JsonNode run = json(split.resolve("run.json"));
+        assertThat(run.get("sessions").asInt()).isEqualTo(2);
+        List<JsonNode> h = history(split);
+        assertThat(h).hasSize(2);
+        assertThat(h.get(1).get("energy_joules").asDouble()).isGreaterThan(h.get(0).get("energy_joules").asDouble());
+        assertThat(h.get(1).get("train_loss").asDouble()).isEqualTo(history(straight).get(1).get("train_loss").asDouble());
+        JsonNode cumulative = json(split.resolve("footprint.json")).get("cumulative");
+        assertThat(cumulative.get("energy_joules").asDouble()).isGreaterThan(json(split.resolve("footprint.json")).get("energy").get("joules").asDouble());
+    }
+
+    @Test void badResumeInputsAreOneLineAndWriteNothing() throws Exception {
+        Path dir = tmp.resolve("run");
+        assertThat(greenml(base(dir, 1)).code()).isZero();
+        byte[] ckpt = Files.readAllBytes(dir.resolve("checkpoint.safetensors"));
+        byte[] run = Files.readAllBytes(dir.resolve("run.json"));
+
+        List<String> other = new ArrayList<>(List.of("train", "--layers", "4,8,3", "--data", csv.toString(), "--target", "label",
+                "--loss", "cross-entropy", "--epochs", "2", "--resume", dir.toString()));
+        Outcome o = greenml(other);
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("[4,16,3]").contains("[4,8,3]").hasLineCount(1);
+
+        List<String> optimizer = base(dir, 2);
+        optimizer.addAll(List.of("--optimizer", "sgd", "--resume", dir.toString()));
+        assertThat(greenml(optimizer).err()).contains("optimizer \"adam\"");
+
+        List<String> none = base(tmp.resolve("empty"), 2);
+        none.addAll(List.of("--resume", tmp.resolve("empty").toString()));
+        Files.createDirectories(tmp.resolve("empty"));
+        assertThat(greenml(none).err()).contains("has no checkpoint.safetensors");
+
+        assertThat(greenml(base(dir, 1)).err()).contains("already holds a run").contains("--resume");
+
+        assertThat(Files.readAllBytes(dir.resolve("checkpoint.safetensors"))).isEqualTo(ckpt);
+        assertThat(Files.readAllBytes(dir.resolve("run.json"))).isEqualTo(run);
+    }
+
+    @Test void budgetStopsByForecastWithACheckpointAndSaysByHowMuch() throws Exception {
+        Path dir = tmp.resolve("budget");
+        List<String> args = base(dir, 100_000);
+        args.addAll(List.of("--max-energy", "1kJ"));   // an epoch costs a few J: the total stays under, 100k epochs do not
+        Outcome o = greenml(args);
+        assertThat(o.code()).isEqualTo(TrainingSession.EXIT_BUDGET);
+        JsonNode run = json(dir.resolve("run.json"));
+        assertThat(run.get("status").asText()).isEqualTo("stopped-budget");
+        assertThat(run.get("epochs_done").asInt()).isEqualTo(1);
+        JsonNode verdict = run.get("budget").get("verdict");
+        assertThat(verdict.get("by").asText()).isEqualTo("forecast");
+        assertThat(verdict.get("message").asText()).contains("exceeds the budget 1.00 kJ by");
+        assertThat(dir.resolve("checkpoint.safetensors")).exists();
+
+        Outcome bad = greenml(List.of("train", "--layers", "4,16,3", "--data", csv.toString(), "--target", "label", "--max-co2", "20"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("e.g. --max-co2 20g").hasLineCount(1);
+    }
+
+    @Test void earlyStoppingOnAPlateauKeepsTheBestModel() throws Exception {
+        Path dir = tmp.resolve("early");
+        List<String> args = base(dir, 20);
+        // a learning rate too small to move float32 weights: the validation loss is flat from epoch 1
+        args.addAll(List.of("--early-stopping", "2", "--lr", "1e-30"));
+        assertThat(greenml(args).code()).isZero();
+        JsonNode run = json(dir.resolve("run.json"));
+        assertThat(run.get("status").asText()).isEqualTo("stopped-early");
+        assertThat(run.get("epochs_done").asInt()).isEqualTo(3);
+        assertThat(run.get("best_epoch").asInt()).isEqualTo(1);
+        assertThat(weights(dir.resolve("model.safetensors"), "0.weight")).containsExactly(weights(dir.resolve("best.safetensors"), "0.weight"));
+    }
+
+    @Test void ctrlCSavesACheckpointAndExits130() throws Exception {
+        Path dir = tmp.resolve("sigint");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(base(dir, 1_000_000));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(dir.resolve("checkpoint.safetensors")) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertThat(p.isAlive()).as("still training after its first checkpoint").isTrue();
+            String log = Files.readString(tmp.resolve("log.txt"));
+            assumeFalse(log.contains("may not handle Ctrl-C"), "SIGINT is ignored in this environment (background job)");
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).isEqualTo(130);
+        JsonNode run = json(dir.resolve("run.json"));
+        assertThat(run.get("status").asText()).isEqualTo("interrupted");
+        JsonNode ckpt = JSON.readTree(SafeTensors.read(dir.resolve("checkpoint.safetensors")).metadata().get("greenml.trainer"));
+        assertThat(ckpt.get("global_step").asLong()).isGreaterThanOrEqualTo(ckpt.get("steps_per_epoch").asLong());
+        assertThat(Files.readString(tmp.resolve("log.txt"))).contains("Ctrl-C: stopping");
+    }
+}
