@@ -25,6 +25,23 @@ public final class Output {
     }
 
     /** A log line on stderr. */
+    private final java.util.List<String> held = new java.util.ArrayList<>();
+
+    /**
+     * A log line held back until {@link #release()}: for the lines a command prints while it is
+     * still checking its input, so that a run that then fails prints its one error line only.
+     */
+    public void hold(String format, Object... args) {
+        held.add(String.format(java.util.Locale.ROOT, format, args));
+    }
+
+    /** Prints the held lines (the input was good); later calls print nothing. */
+    public void release() {
+        for (String line : held) err.println(line);
+        held.clear();
+        err.flush();
+    }
+
     public void log(String format, Object... args) {
         err.println(String.format(Locale.ROOT, format, args));
     }

@@ -130,16 +130,16 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (arch.outputs() != 1) {
             throw new UserError("--loss mse predicts the single column '" + target + "': end --layers with 1, not " + arch.outputs());
         }
-        // only now that the input is known to be good: a failed run prints its one error line and nothing else
-        o.log("%s", backendOptions.apply());
+        // held until the run directory is settled: a failed run prints its one error line and nothing else
+        o.hold("%s", backendOptions.apply());
         int valRows = (int) Math.floor(all.rows() * validationSplit);
         Dataset train = valRows > 0 ? all.slice(0, all.rows() - valRows) : all;
         Dataset val = valRows > 0 ? all.slice(all.rows() - valRows, all.rows()) : null;
-        o.log("data: %s, %d rows (%d train, %d validation), %d features, target '%s'", data, all.rows(), train.rows(),
+        o.hold("data: %s, %d rows (%d train, %d validation), %d features, target '%s'", data, all.rows(), train.rows(),
                 valRows, all.features(), target);
 
         Mlp model = new Mlp(arch, new Rng(seed));
-        o.log("model: %s, %,d parameters; %s lr %s, %d epochs, batch %d", arch, model.parameterCount(),
+        o.hold("model: %s, %,d parameters; %s lr %s, %d epochs, batch %d", arch, model.parameterCount(),
                 config.optimizer(), lr, epochs, batchSize);
         Map<String, Object> dataInfo = new LinkedHashMap<>();
         dataInfo.put("data", data.getFileName().toString());

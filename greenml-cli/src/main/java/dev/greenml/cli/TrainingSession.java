@@ -103,6 +103,14 @@ final class TrainingSession {
         this.out = out;
     }
 
+    /** runs/&lt;architecture&gt;-&lt;yyyyMMdd-HHmmss&gt;, with -2, -3 … appended when that name is taken (two runs in one second). */
+    static Path freshRunDirectory(String architecture) {
+        String base = architecture + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path path = Path.of("runs", base);
+        for (int n = 2; java.nio.file.Files.exists(path); n++) path = Path.of("runs", base + "-" + n);
+        return path;
+    }
+
     /** Trains, writes the run directory, returns the exit code. */
     int run() throws IOException {
         if (settings.patience() > 0 && validation == null) {
@@ -117,13 +125,13 @@ final class TrainingSession {
         if (settings.resume() != null) {
             resume(new RunDirectory(settings.resume()));
         } else {
-            Path path = settings.runDir() != null ? settings.runDir()
-                    : Path.of("runs", model.config().architecture() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Path path = settings.runDir() != null ? settings.runDir() : freshRunDirectory(model.config().architecture());
             dir = new RunDirectory(path);
             if (dir.holdsRun()) {
                 throw new UserError(path + " already holds a run; continue it with --resume " + path + " or choose another --run-dir");
             }
         }
+        o.release();
         o.log("run directory: %s%s", dir.path(), sessions > 1 ? " (resumed at epoch " + trainer.position().epoch()
                 + (trainer.position().step() > 0 ? ", step " + trainer.position().step() : "") + ")" : "");
         writeRun("running");

@@ -38,9 +38,23 @@ final class Cli {
         }
     }
 
+    /**
+     * Runs greenml in-process. A {@code train} without --run-dir or --resume gets a fresh
+     * temporary run directory, so tests never write into the working directory's runs/.
+     */
     static Outcome greenml(Object... args) {
-        String[] a = new String[args.length];
-        for (int i = 0; i < args.length; i++) a[i] = String.valueOf(args[i]);
+        java.util.List<String> list = new java.util.ArrayList<>();
+        for (Object arg : args) list.add(String.valueOf(arg));
+        if (!list.isEmpty() && list.getFirst().equals("train") && !list.contains("--run-dir") && !list.contains("--resume")
+                && !list.contains("--help")) {
+            try {
+                list.add("--run-dir");
+                list.add(java.nio.file.Files.createTempDirectory("greenml-run").resolve("run").toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        String[] a = list.toArray(String[]::new);
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter(), err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

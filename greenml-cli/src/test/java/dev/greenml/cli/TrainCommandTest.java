@@ -30,10 +30,10 @@ class TrainCommandTest {
             JsonNode h = j.get("history").get(e);
             assertThat(h.get("epoch").asInt()).isEqualTo(e + 1);
             assertThat(h.get("train_loss").asDouble()).isFinite();
-            assertThat(h.get("validation_loss").asDouble()).isFinite();
+            assertThat(h.get("val_loss").asDouble()).isFinite();
         }
-        assertThat(j.get("training").get("rows").asInt()).isEqualTo(200);
-        assertThat(j.get("training").get("validation_rows").asInt()).isEqualTo(20);
+        assertThat(j.get("data").get("rows").asInt()).isEqualTo(200);
+        assertThat(j.get("data").get("validation_rows").asInt()).isEqualTo(20);
         assertThat(j.get("model_file_bytes").asLong()).isEqualTo(Files.size(model));
         assertThat(j.get("parameters").asInt()).isEqualTo(2 * 16 + 16 + 16 + 1);
     }
@@ -46,7 +46,7 @@ class TrainCommandTest {
 
         assertThat(r.code()).as(r.toString()).isZero();
         JsonNode last = r.json().get("history").get(19);
-        assertThat(last.get("validation_accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+        assertThat(last.get("val_accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
         assertThat(r.json().get("training").get("loss").asText()).isEqualTo("cross-entropy");
     }
 
@@ -69,7 +69,7 @@ class TrainCommandTest {
                 "--out", model, "--threads", 2);
 
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).startsWith("model file: ").contains(model.toAbsolutePath().toString());
+        assertThat(r.out()).contains("completed 2 epochs").contains("model file: ").contains(model.toAbsolutePath().toString());
         assertThat(r.err()).contains("epoch 1: train loss").contains("epoch 2: train loss");
     }
 }
