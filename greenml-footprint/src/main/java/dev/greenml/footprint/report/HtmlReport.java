@@ -171,7 +171,7 @@ public final class HtmlReport {
 
         JsonNode w = f.path("water");
         fact(b, "water", w.path("estimated").asBoolean()
-                ? "<b>" + sig(num(w.path("litres")), 3) + " L</b> " + provenance(w)
+                ? "<b>" + litres(num(w.path("litres"))) + "</b> " + provenance(w)
                 : "<span class=\"muted\">" + escape(text(w.path("note"))) + "</span>");
 
         JsonNode k = f.path("work");
@@ -308,6 +308,11 @@ public final class HtmlReport {
         if (a >= 1 || a == 0) return sig(g, 3) + " g";
         if (a >= 1e-3) return sig(g * 1e3, 3) + " mg";
         return sig(g * 1e6, 3) + " µg";
+    }
+
+    private static String litres(double l) {
+        if (!Double.isFinite(l)) return "—";
+        return Math.abs(l) >= 1 || l == 0 ? sig(l, 3) + " L" : sig(l * 1e3, 3) + " mL";
     }
 
     private static String watts(double w) {

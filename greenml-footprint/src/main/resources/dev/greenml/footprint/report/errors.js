@@ -1,6 +1,7 @@
 // Records every script error, failed resource load and console.error of this page, so that a
-// headless browser (or a reader) can tell that the page worked: <html data-js-errors="N">, and the
-// messages in the hidden <pre id="js-errors">. Runs first, before the charting code.
+// headless browser (or a reader) can tell that the page worked: the count goes into the attribute
+// data-js-errors of the root element, the messages into the hidden element #js-errors.
+// Runs first, before the charting code.
 (function () {
   'use strict';
   var errors = [];

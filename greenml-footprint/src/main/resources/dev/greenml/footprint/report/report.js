@@ -1,6 +1,6 @@
-// Draws the report's charts from the JSON in <script id="greenml-data"> (built by ChartData).
+// Draws the report's charts from the JSON in the element #greenml-data (built by ChartData).
 // Text from the run files goes only to the canvas (labels, tooltips), never into the DOM as HTML.
-// When a chart has drawn for the first time, <body data-charts-rendered> counts it.
+// When a chart has drawn for the first time, the body's data-charts-rendered attribute counts it.
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('greenml-data').textContent);
