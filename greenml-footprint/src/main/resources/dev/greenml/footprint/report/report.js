@@ -179,7 +179,7 @@
         layout: { padding: { top: 16, right: 16 } },
         scales: {
           x: { beginAtZero: true, title: axisTitle('total energy of the run, IT (' + e.name + ')') },
-          y: accuracy ? { title: axisTitle(cmp.metric) } : { title: axisTitle(cmp.metric + ' (lower is better)') }
+          y: { grace: '5%', title: axisTitle(accuracy ? cmp.metric : cmp.metric + ' (lower is better)') }
         },
         plugins: { tooltip: { callbacks: { label: function (c) {
           return c.raw.name + ': ' + c.dataset.label + ' ' + round(c.parsed.y) + ' at ' + round(c.parsed.x) + ' ' + e.name
