@@ -66,7 +66,11 @@
           x: { type: 'linear', title: axisTitle('time since start (s)') },
           y: { beginAtZero: true, title: axisTitle('power (W)') }
         },
-        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + round(c.parsed.y) + ' W'; } } } }
+        plugins: {
+          // a long run samples every second for hours: draw at most ~1000 points per line, keeping its shape
+          decimation: { enabled: true, algorithm: 'lttb', samples: 1000 },
+          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + round(c.parsed.y) + ' W'; } } }
+        }
       }
     });
   }
