@@ -47,6 +47,9 @@ public final class HtmlReport {
         if (runDirectories.isEmpty()) {
             throw new IllegalArgumentException("no run directories given; name one or more, e.g. greenml report runs/demo --out report.html");
         }
+        if (java.nio.file.Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + ": is a directory; give the report a file name, e.g. " + out.resolve("report.html"));
+        }
         List<RunDirectory> runs = new ArrayList<>();
         for (Path d : runDirectories) runs.add(RunDirectory.read(d));
         return AtomicFiles.writeString(out, html(runs, Instant.now()));

@@ -170,6 +170,9 @@ class HtmlReportTest {
 
         assertThatThrownBy(() -> HtmlReport.write(tmp.resolve("r.html"), List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("no run directories given");
+        Path ok = footprintOnlyRun(tmp.resolve("ok"), "ok");
+        assertThatThrownBy(() -> HtmlReport.write(tmp, List.of(ok)))
+                .hasMessage(tmp + ": is a directory; give the report a file name, e.g. " + tmp.resolve("report.html"));
         // every message is one line
         for (Path d : List.of(missing, empty, broken, other, badHistory, badRun)) {
             assertThatThrownBy(() -> RunDirectory.read(d)).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
