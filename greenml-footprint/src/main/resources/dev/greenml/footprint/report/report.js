@@ -182,7 +182,7 @@
       options: {
         layout: { padding: { top: 16, right: 16 } },
         scales: {
-          x: { beginAtZero: true, title: axisTitle('total energy of the run, IT (' + e.name + ')') },
+          x: { beginAtZero: true, grace: '5%', title: axisTitle('total energy of the run, IT (' + e.name + ')') },
           y: { grace: '5%', title: axisTitle(accuracy ? cmp.metric : cmp.metric + ' (lower is better)') }
         },
         plugins: { tooltip: { callbacks: { label: function (c) {
