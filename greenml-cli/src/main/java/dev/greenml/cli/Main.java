@@ -27,6 +27,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new PredictCommand());
         cl.addSubcommand(new InspectCommand());
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new ReportCommand());
         cl.addSubcommand(new dev.greenml.cli.footprint.FootprintCommand());
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::handleParameters);
