@@ -28,8 +28,10 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override public Integer call() throws Exception {
-        Output o = new Output(json);
+        Output o = new Output(spec.commandLine(), json);
         long bytes = HtmlReport.write(out, runs);
         ChartLibrary lib = ChartLibrary.load();
         o.text("%s: %d run%s, %,d KB (charts: %s %s, inlined)", out, runs.size(), runs.size() == 1 ? "" : "s",

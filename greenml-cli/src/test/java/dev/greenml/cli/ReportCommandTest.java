@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.greenml.footprint.report.JsonReport;
 import dev.greenml.footprint.run.Footprint;
 import dev.greenml.footprint.run.FootprintConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,15 +25,10 @@ class ReportCommandTest {
         CommandLine cl = Main.commandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = cl.execute(args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(saved);
-        }
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
     }
 
     /** A run directory holding a real footprint.json of a short metered run with one phase. */

@@ -36,6 +36,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
+            keepUsualPermissions(temp, absolute);
             long size;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -69,6 +70,17 @@ public final class AtomicFiles {
     /** Replaces {@code target} atomically with {@code text} in UTF-8. */
     public static long writeString(Path target, String text) throws IOException {
         return write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * createTempFile makes the file private (0600); a model or a report is meant to be shared like
+     * any file the user creates, so take the replaced file's permissions, or rw-r--r-- for a new one.
+     */
+    private static void keepUsualPermissions(Path temp, Path target) throws IOException {
+        if (!Files.getFileStore(temp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) return;
+        var perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(temp, perms);
     }
 
     private static void syncDirectory(Path dir) {

@@ -31,4 +31,13 @@ class AtomicFilesTest {
             assertThat(files).containsExactly(f);
         }
     }
+
+    @Test void newFilesAreReadableByOthersAndReplacedFilesKeepTheirPermissions() throws IOException {
+        Path f = dir.resolve("report.html");
+        AtomicFiles.writeString(f, "v1");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.writeString(f, "v2");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-rw----");
+    }
 }
