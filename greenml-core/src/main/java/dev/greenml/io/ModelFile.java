@@ -62,7 +62,7 @@ public final class ModelFile {
         meta.putIfAbsent(CREATED, Instant.now().toString());
         meta.put("format", "pt");
         List<TensorEntry> entries = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+        for (Map.Entry<String, Tensor> e : stateOf(model).entrySet()) {
             Tensor t = e.getValue();
             entries.add(TensorEntry.ofFloats(e.getKey(), toLong(t.shape()), t.toArray()));
         }
@@ -81,7 +81,7 @@ public final class ModelFile {
         }
         ModelConfig config = parseConfig(where, configText);
         Model model = config.build(new Rng(0));
-        Map<String, Tensor> expected = model.namedParameters();
+        Map<String, Tensor> expected = stateOf(model);
         List<String> extra = new ArrayList<>(file.tensors().keySet());
         extra.removeAll(expected.keySet());
         if (!extra.isEmpty()) {
@@ -110,6 +110,16 @@ public final class ModelFile {
             System.arraycopy(values, 0, t.data(), t.offset(), values.length);
         }
         return new Loaded(model, file.metadata(), file.fileSizeBytes());
+    }
+
+    /**
+     * What a file holds for a model: its parameters, then its buffers (e.g. BatchNorm's
+     * "1.running_mean"), all F32 under PyTorch's state_dict names.
+     */
+    static Map<String, Tensor> stateOf(Model model) {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(model.namedParameters());
+        state.putAll(model.namedBuffers());
+        return state;
     }
 
     static ModelConfig parseConfig(String where, String text) {
