@@ -3,7 +3,8 @@ for comparison: same architectures, Adam (lr 1e-3, PyTorch defaults otherwise), 
 and epochs, the full 60k training images with the same normalization (mean 0.2860, std 0.3530),
 shuffled every epoch, then accuracy on the 10k test images. Reads Debian's IDX files directly.
 
-Run (2 threads, OpenBLAS as on the reference machine):
+Run (2 threads, OpenBLAS as on the reference machine; OMP_WAIT_POLICY=PASSIVE avoids OpenMP
+spin-waiting, which made an epoch ≈ 25× slower when the 2 cores were shared with other work):
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 \
       tools/compare/fashion_mnist_torch.py --model cnn --epochs 3 --batch-size 64
 """
