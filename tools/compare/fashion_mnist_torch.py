@@ -5,8 +5,8 @@ shuffled every epoch, then accuracy on the 10k test images. Reads Debian's IDX f
 
 Run (2 threads, OpenBLAS as on the reference machine; OMP_WAIT_POLICY=PASSIVE avoids OpenMP
 spin-waiting, which made an epoch ≈ 25× slower when the 2 cores were shared with other work):
-  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 \
-      tools/compare/fashion_mnist_torch.py --model cnn --epochs 3 --batch-size 64
+  OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 \
+      tools/compare/fashion_mnist_torch.py --model cnn --epochs 5 --batch-size 64
 """
 import argparse
 import gzip
