@@ -71,6 +71,8 @@ final class TrainingSession {
     private final Dataset train, validation;
     private final Map<String, Object> data;
     private final Path out;
+    private Dataset test;                  // held-out test set evaluated once at the end, or null
+    private Trainer.Evaluation testEval;
 
     private RunDirectory dir;
     private Trainer trainer;
@@ -109,6 +111,12 @@ final class TrainingSession {
         Path path = Path.of("runs", base);
         for (int n = 2; java.nio.file.Files.exists(path); n++) path = Path.of("runs", base + "-" + n);
         return path;
+    }
+
+    /** A test set (e.g. Fashion-MNIST's 10k images) to evaluate the final model on; null for none. */
+    TrainingSession test(Dataset testSet) {
+        this.test = testSet;
+        return this;
     }
 
     /** Trains, writes the run directory, returns the exit code. */
@@ -158,6 +166,14 @@ final class TrainingSession {
         if (settings.patience() > 0 && bestParams != null) {
             // with early stopping the final model is the best epoch's, not the last one's
             System.arraycopy(bestParams, 0, model.parameters().data(), 0, bestParams.length);
+        }
+        if (test != null) {
+            testEval = run.phase("test evaluation", () -> Trainer.evaluate(model, test, config.loss(), 1000));
+            training.put("test_rows", testEval.rows());
+            training.put("test_loss", testEval.loss());
+            if (!Double.isNaN(testEval.accuracy())) training.put("test_accuracy", testEval.accuracy());
+            o.log("test: loss %.5f%s on %,d rows", testEval.loss(), Double.isNaN(testEval.accuracy()) ? ""
+                    : String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * testEval.accuracy()), testEval.rows());
         }
         long bytes = saveModel(dir.model(), "final (" + status + ")");
         if (out != null) {
@@ -470,6 +486,11 @@ final class TrainingSession {
         r.put("data", data);
         List<JsonNode> history = dir.readHistory();
         r.put("history", history);
+        if (testEval != null) {
+            r.put("test_loss", testEval.loss());
+            if (!Double.isNaN(testEval.accuracy())) r.put("test_accuracy", testEval.accuracy());
+            r.put("test_rows", testEval.rows());
+        }
         if (!history.isEmpty()) {
             r.put("final_train_loss", history.getLast().path("train_loss").asDouble());
             if (history.getLast().has("val_loss")) r.put("final_validation_loss", history.getLast().get("val_loss").asDouble());

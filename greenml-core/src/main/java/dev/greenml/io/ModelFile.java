@@ -62,7 +62,7 @@ public final class ModelFile {
         meta.putIfAbsent(CREATED, Instant.now().toString());
         meta.put("format", "pt");
         List<TensorEntry> entries = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+        for (Map.Entry<String, Tensor> e : stateOf(model).entrySet()) {
             Tensor t = e.getValue();
             entries.add(TensorEntry.ofFloats(e.getKey(), toLong(t.shape()), t.toArray()));
         }
@@ -108,12 +108,25 @@ public final class ModelFile {
             }
         }
         Model model = built != null ? built : config.build(new Rng(0));   // all checked: now build and fill
-        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+        for (Map.Entry<String, Tensor> e : stateOf(model).entrySet()) {
             Tensor t = e.getValue();
             float[] values = file.tensors().get(e.getKey()).toFloats();
             System.arraycopy(values, 0, t.data(), t.offset(), values.length);
         }
+        // Ready for inference: BatchNorm uses its saved running statistics and Dropout is off.
+        // Trainer.fit switches back to training mode when a loaded model is trained further.
+        model.eval();
         return new Loaded(model, file.metadata(), file.fileSizeBytes());
+    }
+
+    /**
+     * What a file holds for a model: its parameters, then its buffers (e.g. BatchNorm's
+     * "1.running_mean"), all F32 under PyTorch's state_dict names.
+     */
+    static Map<String, Tensor> stateOf(Model model) {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(model.namedParameters());
+        state.putAll(model.namedBuffers());
+        return state;
     }
 
     static ModelConfig parseConfig(String where, String text) {
@@ -132,7 +145,7 @@ public final class ModelFile {
 
     private static Map<String, int[]> shapesOf(Model m) {
         Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
-        m.namedParameters().forEach((name, t) -> shapes.put(name, t.shape()));
+        stateOf(m).forEach((name, t) -> shapes.put(name, t.shape()));
         return shapes;
     }
 

@@ -26,7 +26,8 @@ public interface ModelConfig {
     int outputFeatures();
 
     /**
-     * Name → shape of every parameter, in namedParameters() order, computed without allocating
+     * Name → shape of every tensor the model file holds (parameters, then buffers such as
+     * running statistics), in that order, computed without allocating
      * the model; null when an architecture cannot say. Loaders check a file against it before
      * building, so a config that claims a huge model fails on shapes, not on memory.
      */
