@@ -53,7 +53,7 @@ class TrainFashionMnistTest {
         assertThat(j.get("test_rows").asInt()).isEqualTo(200);                        // --limit 1200 → 1200/6 test images
         assertThat(j.get("test_accuracy").asDouble()).isGreaterThan(0.4);             // chance is 0.1
         assertThat(j.at("/training/loss").asText()).isEqualTo("cross-entropy");      // the default for images
-        assertThat(j.at("/training/dataset").asText()).isEqualTo("fashion-mnist");
+        assertThat(j.at("/data/dataset").asText()).isEqualTo("fashion-mnist");
         assertThat(j.at("/architecture/layers").toString()).isEqualTo("[784,256,128,10]");
         assertThat(r.err()).contains("test: loss").contains("1,080 train, 120 validation");
         assertThat(ModelFile.load(model).model().parameterCount()).isEqualTo(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);

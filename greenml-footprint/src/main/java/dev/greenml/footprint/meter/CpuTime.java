@@ -11,8 +11,22 @@ public interface CpuTime {
     /** What is being timed, for reports. */
     String describe();
 
-    /** This JVM: /proc/self/stat under {@code root}, or the JVM's own counter where there is no procfs. */
+    /**
+     * This JVM. On the real /proc (or where there is no procfs) the JVM's own counter, which is
+     * the same user + system time as /proc/self/stat but in nanoseconds instead of 10 ms clock
+     * ticks: a short epoch or phase would otherwise read as zero. A procfs-shaped test directory
+     * is read as files.
+     */
     static CpuTime self(ProcFs proc) {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        boolean realProc = proc.dir().toAbsolutePath().normalize().equals(java.nio.file.Path.of("/proc"));
+        if ((realProc || proc.times("self") == null) && os instanceof com.sun.management.OperatingSystemMXBean sun
+                && sun.getProcessCpuTime() >= 0) {
+            return new CpuTime() {
+                public double seconds() { return Math.max(0, sun.getProcessCpuTime()) / 1e9; }
+                public String describe() { return "this process (JVM process CPU time, user + system, ns resolution)"; }
+            };
+        }
         if (proc.times("self") != null) {
             return new CpuTime() {
                 public double seconds() {
@@ -20,13 +34,6 @@ public interface CpuTime {
                     return t == null ? 0 : t.own();
                 }
                 public String describe() { return "this process (" + proc.dir().resolve("self/stat") + ")"; }
-            };
-        }
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return new CpuTime() {
-                public double seconds() { return Math.max(0, sun.getProcessCpuTime()) / 1e9; }
-                public String describe() { return "this process (JVM process CPU time)"; }
             };
         }
         throw new IllegalStateException("no way to read this process's CPU time");
