@@ -371,7 +371,51 @@ public final class JavaBackend implements Backend {
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
         FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        // two steps of p per trip: half the loop overhead and bounds checks per fma
+        int p = 0;
+        for (; p + 1 < kc; p += 2, ai += 2 * MR, bi += 2 * NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + VL);
+            FloatVector a0 = FloatVector.broadcast(F, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            b0 = FloatVector.fromArray(F, pb, bi + NR);
+            b1 = FloatVector.fromArray(F, pb, bi + NR + VL);
+            a0 = FloatVector.broadcast(F, pa[ai + 6]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            a1 = FloatVector.broadcast(F, pa[ai + 7]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            a2 = FloatVector.broadcast(F, pa[ai + 8]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            a3 = FloatVector.broadcast(F, pa[ai + 9]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            a4 = FloatVector.broadcast(F, pa[ai + 10]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            a5 = FloatVector.broadcast(F, pa[ai + 11]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (p < kc) {
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + VL);
             FloatVector a0 = FloatVector.broadcast(F, pa[ai]);
