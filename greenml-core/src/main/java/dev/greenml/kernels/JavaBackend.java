@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (KC, NR) slivers, op(A) into (MR, KC) slivers, and a register-blocked micro-kernel computes one
  * (MR, NR) tile of C with fused multiply-adds while both slivers sit in cache. Products with at
  * most {@link #THIN} rows or columns (batch-1 inference, the 1-wide output layer) skip packing and
- * run as vectorized dot products or row updates instead. Large products are split over a
+ * run as vectorized dot products or row updates instead; so do products of depth k ≤ THIN (the
+ * rank-1 weight gradient at batch 1), which only need one pass over C. Large products are split over a
  * {@link ForkJoinPool}; each thread packs its own panels into buffers it keeps, so a steady
  * training loop allocates nothing here.
  *
@@ -87,16 +88,16 @@ public final class JavaBackend implements Backend {
             return;
         }
         var g = new Gemm(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        boolean thin = Math.min(m, n) <= THIN;
+        Path path = Math.min(m, n) <= THIN ? Path.THIN : k <= THIN ? Path.SHALLOW : Path.PACKED;
         if (pool == null || (long) m * n * k < PARALLEL_MIN_MACS) {
-            g.block(WORKSPACE.get(), thin, 0, m, 0, n);
+            g.block(WORKSPACE.get(), path, 0, m, 0, n);
             return;
         }
         // Split C along its longer side into one band per thread, aligned to whole tiles; every
         // band repacks the shared operand, which costs O(k·width) against O(m·n·k / threads) work.
         boolean byRows = m >= n;
         int length = byRows ? m : n;
-        int unit = thin ? 1 : (byRows ? MR : NR);
+        int unit = path != Path.PACKED ? 1 : (byRows ? MR : NR);
         int tiles = (length + unit - 1) / unit;
         int parts = Math.min(threads, tiles);
         var tasks = new ForkJoinTask<?>[parts - 1];
@@ -104,8 +105,8 @@ public final class JavaBackend implements Backend {
             int from = Math.min(length, tiles * t / parts * unit);
             int to = Math.min(length, tiles * (t + 1) / parts * unit);
             Runnable band = byRows
-                    ? () -> g.block(WORKSPACE.get(), thin, from, to, 0, n)
-                    : () -> g.block(WORKSPACE.get(), thin, 0, m, from, to);
+                    ? () -> g.block(WORKSPACE.get(), path, from, to, 0, n)
+                    : () -> g.block(WORKSPACE.get(), path, 0, m, from, to);
             if (t == 0) {
                 band.run();   // the caller computes the first band itself
             } else {
@@ -117,6 +118,16 @@ public final class JavaBackend implements Backend {
         }
     }
 
+    /** Which kernel family computes a product. */
+    private enum Path {
+        /** min(m, n) ≤ THIN: dot products or row updates, no packing (batch-1 inference). */
+        THIN,
+        /** k ≤ THIN: C rows updated from a (k, n) strip, e.g. the rank-1 dW = dYᵀ·X at batch 1. */
+        SHALLOW,
+        /** Everything else: packed panels and the register-blocked micro-kernel. */
+        PACKED
+    }
+
     /** Scratch buffers of one thread. */
     private static final class Workspace {
         final float[] packA = new float[MC * KC];          // (MC / MR) slivers of (KC, MR)
@@ -126,6 +137,7 @@ public final class JavaBackend implements Backend {
         final float[] lanes = new float[4 * VL];           // vector sums spilled for an ordered reduction
         float[] vec = new float[0];                        // (k) a gathered row of op(A) or column of op(B)
         float[] acc = new float[0];                        // (m or n) one row update of the thin path
+        float[] strip = new float[0];                      // (k, n) op(B) of the shallow path, k ≤ THIN
 
         float[] vec(int k) {
             if (vec.length < k) vec = new float[k];
@@ -135,6 +147,11 @@ public final class JavaBackend implements Backend {
         float[] acc(int len) {
             if (acc.length < len) acc = new float[len];
             return acc;
+        }
+
+        float[] strip(int len) {
+            if (strip.length < len) strip = new float[len];
+            return strip;
         }
     }
 
@@ -147,11 +164,55 @@ public final class JavaBackend implements Backend {
                         float[] b, int bOff, int ldb,     // op(B): (k, n)
                         float beta, float[] c, int cOff, int ldc) {  // C: (m, n)
 
-        void block(Workspace ws, boolean thin, int i0, int i1, int j0, int j1) {
-            if (thin) {
-                thin(ws, i0, i1, j0, j1);
-            } else {
-                packed(ws, i0, i1, j0, j1);
+        void block(Workspace ws, Path path, int i0, int i1, int j0, int j1) {
+            switch (path) {
+                case THIN -> thin(ws, i0, i1, j0, j1);
+                case SHALLOW -> shallow(ws, i0, i1, j0, j1);
+                case PACKED -> packed(ws, i0, i1, j0, j1);
+            }
+        }
+
+        // ---------------------------------------------------------------- shallow path (k ≤ THIN)
+
+        /**
+         * C[i, :] = alpha · Σ_p op(A)[i, p] · S[p, :] + beta · C[i, :] with S = op(B)[:, j0..j1]
+         * copied once into a contiguous (k, w) strip. With k this small each output is a handful of
+         * fmas, so the cost is writing C: no tiles, no packed A, one vector pass per row.
+         */
+        private void shallow(Workspace ws, int i0, int i1, int j0, int j1) {
+            int w = j1 - j0;
+            float[] strip = ws.strip(k * w);
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < w; j++) {
+                    strip[p * w + j] = transB ? b[bOff + (j0 + j) * ldb + p] : b[bOff + p * ldb + j0 + j];
+                }
+            }
+            float[] x = ws.dots;   // op(A)[i, 0..k], k ≤ 4
+            FloatVector av = FloatVector.broadcast(F, alpha);
+            for (int i = i0; i < i1; i++) {
+                for (int p = 0; p < k; p++) {
+                    x[p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                }
+                int row = cOff + i * ldc + j0;
+                int j = 0;
+                for (int bound = F.loopBound(w); j < bound; j += VL) {
+                    FloatVector sum = FloatVector.fromArray(F, strip, j).mul(x[0]);
+                    for (int p = 1; p < k; p++) {
+                        sum = FloatVector.fromArray(F, strip, p * w + j).fma(FloatVector.broadcast(F, x[p]), sum);
+                    }
+                    FloatVector out = sum.mul(av);
+                    if (beta != 0f) {
+                        out = FloatVector.fromArray(F, c, row + j).mul(beta).add(out);
+                    }
+                    out.intoArray(c, row + j);
+                }
+                for (; j < w; j++) {
+                    float sum = 0f;
+                    for (int p = 0; p < k; p++) {
+                        sum = Math.fma(x[p], strip[p * w + j], sum);
+                    }
+                    c[row + j] = beta == 0f ? alpha * sum : alpha * sum + beta * c[row + j];
+                }
             }
         }
 
@@ -452,16 +513,18 @@ public final class JavaBackend implements Backend {
     }
 
     /**
-     * Lanes [from, from + VL) summed left to right. Used instead of reduceLanes(ADD), whose order
-     * differs between C2-compiled and interpreted code, so that results do not depend on JIT
-     * state (and threaded runs equal single-threaded ones bit for bit).
+     * Lanes [from, from + VL) summed pairwise in a fixed order (halves folded onto each other).
+     * Used instead of reduceLanes(ADD), whose order differs between C2-compiled and interpreted
+     * code, so results do not depend on JIT state and threaded runs equal single-threaded ones
+     * bit for bit. Overwrites the lanes.
      */
     private static float sumLanes(float[] lanes, int from) {
-        float sum = 0f;
-        for (int l = from; l < from + VL; l++) {
-            sum += lanes[l];
+        for (int half = VL / 2; half >= 1; half /= 2) {
+            for (int l = from; l < from + half; l++) {
+                lanes[l] += lanes[l + half];
+            }
         }
-        return sum;
+        return lanes[from];
     }
 
     /** s · r over k floats. */
