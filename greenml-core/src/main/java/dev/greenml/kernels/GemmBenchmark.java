@@ -197,7 +197,10 @@ public final class GemmBenchmark {
         return summary(r.blas(), r.threads(), r.shape(), "sgemm_latency", "us", us);
     }
 
-    /** Median over repeats of the paired ratio x[r] / y[r] (neighbours in time share the load). */
+    /**
+     * Median over repeats of the paired ratio x[r] / y[r] of throughputs (above 1: x is faster);
+     * values of one round were measured next to each other in time, so they share the load.
+     */
     public static double pairedRatio(Result x, Result y) {
         double[] q = new double[x.values().length];
         for (int r = 0; r < q.length; r++) q[r] = x.values()[r] / y.values()[r];
@@ -286,7 +289,7 @@ public final class GemmBenchmark {
                     if (r != base) {
                         System.out.println("{\"suite\":\"gemm\",\"impl\":\"greenml\",\"metric\":\"sgemm_ratio\",\"threads\":"
                                 + threads + ",\"shape\":\"" + s.label() + "\",\"name\":\"" + s.name()
-                                + "\",\"numerator\":\"" + r.blas() + "\",\"denominator\":\"openblas-direct\",\"median\":"
+                                + "\",\"numerator\":\"" + r.blas() + "\",\"denominator\":\"openblas-direct\",\"unit\":\"GFLOP/s ratio\",\"median\":"
                                 + fmt(pairedRatio(r, base)) + "}");
                     }
                 }
