@@ -1,5 +1,6 @@
 package dev.greenml.kernels;
 
+import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -236,11 +237,26 @@ public final class GemmBenchmark {
      * {@code --warmup SECONDS} (default 1.5), {@code --batches 1,32,256,1024}.
      */
     public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * What {@link #main} does, for the {@code greenml bench gemm} command: JSON lines to
+     * {@code out}, usage and skipped backends to {@code err}. Returns 0, or 2 for bad arguments.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         int threads = 1, repeats = 5;
         double warmup = 1.5, repeatSeconds = 0.2;
         String shapes = "all", impls = "java,blas,direct", batches = "1,32,256,1024";
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
+            if (args[i].matches("--(threads|repeats|warmup|repeat-seconds)") && !v.matches("[0-9.]+")) {
+                err.println("GemmBenchmark: " + args[i] + " needs a number, got '" + v + "'");
+                return 2;
+            }
             switch (args[i]) {
                 case "--threads" -> { threads = Integer.parseInt(v); i++; }
                 case "--repeats" -> { repeats = Integer.parseInt(v); i++; }
@@ -250,10 +266,10 @@ public final class GemmBenchmark {
                 case "--impls" -> { impls = v; i++; }
                 case "--batches" -> { batches = v; i++; }
                 default -> {
-                    System.err.println("usage: GemmBenchmark [--threads T] [--shapes square|seed|gemv|all] "
+                    err.println("usage: GemmBenchmark [--threads T] [--shapes square|seed|gemv|all] "
                             + "[--impls java,blas,direct] [--repeats N] [--warmup S] [--repeat-seconds S] "
                             + "[--batches 1,32,256,1024]; unknown argument " + args[i]);
-                    System.exit(2);
+                    return 2;
                 }
             }
         }
@@ -263,6 +279,10 @@ public final class GemmBenchmark {
         if (shapes.equals("seed") || shapes.equals("all")) {
             for (String b : batches.split(",")) list.addAll(seedShapes(Integer.parseInt(b.trim())));
         }
+        if (list.isEmpty()) {
+            err.println("GemmBenchmark: --shapes must be square, gemv, seed or all, got '" + shapes + "'");
+            return 2;
+        }
         List<String> wanted = List.of(impls.split(","));
         JavaBackend java = wanted.contains("java") ? new JavaBackend(threads) : null;
         BlasBackend blas = null;
@@ -270,7 +290,7 @@ public final class GemmBenchmark {
             try {
                 blas = new BlasBackend(threads);
             } catch (BlasUnavailableException e) {
-                System.err.println("skipping blas and direct: " + e.getMessage());
+                err.println("skipping blas and direct: " + e.getMessage());
             }
         }
         for (Shape s : list) {
@@ -281,13 +301,13 @@ public final class GemmBenchmark {
             if (blas != null && wanted.contains("direct")) run.add(openblasDirect(blas, ops));
             List<Result> results = compare(run, s, threads, repeats, warmup, repeatSeconds);
             for (Result r : results) {
-                System.out.println((s == GEMV ? asLatency(r) : r).toJson());
+                out.println((s == GEMV ? asLatency(r) : r).toJson());
             }
             Result base = results.stream().filter(r -> r.blas().equals("openblas-direct")).findFirst().orElse(null);
             if (base != null) {
                 for (Result r : results) {
                     if (r != base) {
-                        System.out.println("{\"suite\":\"gemm\",\"impl\":\"greenml\",\"metric\":\"sgemm_ratio\",\"threads\":"
+                        out.println("{\"suite\":\"gemm\",\"impl\":\"greenml\",\"metric\":\"sgemm_ratio\",\"threads\":"
                                 + threads + ",\"shape\":\"" + s.label() + "\",\"name\":\"" + s.name()
                                 + "\",\"numerator\":\"" + r.blas() + "\",\"denominator\":\"openblas-direct\",\"unit\":\"GFLOP/s ratio\",\"median\":"
                                 + fmt(pairedRatio(r, base)) + "}");
@@ -295,5 +315,6 @@ public final class GemmBenchmark {
                 }
             }
         }
+        return 0;
     }
 }
