@@ -47,7 +47,10 @@ public final class JavaBackend implements Backend {
     private final int threads;
     private final ForkJoinPool pool;   // null when threads == 1: everything runs on the caller
 
-    /** Per-thread scratch, grown on demand and then reused by every call on that thread. */
+    /**
+     * Per-thread scratch (≈ 1.6 MB), grown on demand and then reused by every call on that thread.
+     * Meant for platform threads: each virtual thread calling in would get its own.
+     */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     /** A backend using every available processor. */
@@ -102,8 +105,9 @@ public final class JavaBackend implements Backend {
         int parts = Math.min(threads, tiles);
         var tasks = new ForkJoinTask<?>[parts - 1];
         for (int t = parts - 1; t >= 0; t--) {
-            int from = Math.min(length, tiles * t / parts * unit);
-            int to = Math.min(length, tiles * (t + 1) / parts * unit);
+            // long: tiles · t overflows int for a tall thin product on many threads
+            int from = (int) Math.min(length, (long) tiles * t / parts * unit);
+            int to = (int) Math.min(length, (long) tiles * (t + 1) / parts * unit);
             Runnable band = byRows
                     ? () -> g.block(WORKSPACE.get(), path, from, to, 0, n)
                     : () -> g.block(WORKSPACE.get(), path, 0, m, from, to);
@@ -132,7 +136,7 @@ public final class JavaBackend implements Backend {
     private static final class Workspace {
         final float[] packA = new float[MC * KC];          // (MC / MR) slivers of (KC, MR)
         final float[] packB = new float[KC * NC];          // (NC / NR) slivers of (KC, NR)
-        final float[] tile = new float[MR * NR];           // (MR, NR) edge tile before clipping
+        final float[] tile = new float[MR * NR];           // (MR, NR) sums of one micro-tile, before alpha/beta
         final float[] dots = new float[4];                 // four dot products of the thin path
         final float[] lanes = new float[4 * VL];           // vector sums spilled for an ordered reduction
         float[] vec = new float[0];                        // (k) a gathered row of op(A) or column of op(B)
