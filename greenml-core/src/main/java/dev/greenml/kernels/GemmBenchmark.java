@@ -158,6 +158,7 @@ public final class GemmBenchmark {
 
     /**
      * Runs every impl for at least {@code warmupSeconds} (interleaved, so the JIT sees them all),
+     * longer while their speed still changes by more than 10% between warm-up batches,
      * then {@code repeats} rounds; in each round every impl runs a batch of calls sized to take
      * about {@code repeatSeconds}. One value = GFLOP/s of one batch.
      */
@@ -167,15 +168,23 @@ public final class GemmBenchmark {
         long[] calls = new long[n];
         double[] secondsPerCall = new double[n];
         Arrays.fill(calls, 1);
-        // Warm up, doubling the batch until it is long enough to time and warm-up time is spent.
-        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        // Warm up, doubling each batch until it is long enough to time, for at least warmupSeconds
+        // and then until every impl's speed is steady: on a loaded machine C2 can take seconds to
+        // compile the kernels, and Vector API code in C1 runs ~100× slower than in C2.
+        long start = System.nanoTime();
+        long warmupEnd = start + (long) (warmupSeconds * 1e9);
+        long giveUp = start + (long) (Math.max(10 * warmupSeconds, 5) * 1e9);
+        boolean steady;
         do {
+            steady = true;
             for (int i = 0; i < n; i++) {
                 double t = batch(impls.get(i), calls[i]);
-                secondsPerCall[i] = t / calls[i];
+                double perCall = t / calls[i];
+                steady &= Math.abs(perCall - secondsPerCall[i]) <= 0.1 * perCall;
+                secondsPerCall[i] = perCall;
                 if (t < repeatSeconds / 2) calls[i] *= 2;
             }
-        } while (System.nanoTime() < warmupEnd);
+        } while (System.nanoTime() < warmupEnd || (!steady && System.nanoTime() < giveUp));
         for (int i = 0; i < n; i++) {
             calls[i] = Math.max(1, Math.round(repeatSeconds / secondsPerCall[i]));
         }

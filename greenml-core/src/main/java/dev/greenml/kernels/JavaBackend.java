@@ -239,7 +239,11 @@ public final class JavaBackend implements Backend {
                             int nr = Math.min(NR, nc - jr);
                             for (int ir = 0; ir < mc; ir += MR) {
                                 int mr = Math.min(MR, mc - ir);
-                                kernel(pa, ir * kc, pb, jr * kc, kc, ws.tile);
+                                if (nr > VL) {
+                                    kernel(pa, ir * kc, pb, jr * kc, kc, ws.tile);
+                                } else {   // a last sliver at most one vector wide: half the work
+                                    kernelNarrow(pa, ir * kc, pb, jr * kc, kc, ws.tile);
+                                }
                                 writeTile(ws.tile, betaHere, cOff + (ic + ir) * ldc + jc + jr, mr, nr);
                             }
                         }
@@ -514,6 +518,31 @@ public final class JavaBackend implements Backend {
         c41.intoArray(tile, 4 * NR + VL);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + VL);
+    }
+
+    /**
+     * The first VL columns of {@link #kernel}'s tile, for the last sliver of a panel when at
+     * most VL of its NR columns are real (n = 200 and 100 in the seed model leave 8 and 4):
+     * six accumulators, the same packed layout, the second vector of each B step skipped.
+     */
+    private static void kernelNarrow(float[] pa, int ai, float[] pb, int bi, int kc, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
+        FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            c0 = FloatVector.broadcast(F, pa[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, pa[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, pa[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, pa[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, pa[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, pa[ai + 5]).fma(b0, c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
     }
 
     /**
