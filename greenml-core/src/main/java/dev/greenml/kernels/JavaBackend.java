@@ -4,6 +4,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -138,7 +139,6 @@ public final class JavaBackend implements Backend {
         final float[] packB = new float[KC * NC];          // (NC / NR) slivers of (KC, NR)
         final float[] tile = new float[MR * NR];           // (MR, NR) sums of one micro-tile, before alpha/beta
         final float[] dots = new float[4];                 // four dot products of the thin path
-        final float[] lanes = new float[4 * VL];           // vector sums spilled for an ordered reduction
         float[] vec = new float[0];                        // (k) a gathered row of op(A) or column of op(B)
         float[] acc = new float[0];                        // (m or n) one row update of the thin path
         float[] strip = new float[0];                      // (k, n) op(B) of the shallow path, k ≤ THIN
@@ -401,13 +401,13 @@ public final class JavaBackend implements Backend {
             float[] d = ws.dots;
             int r = 0;
             for (; r + 4 <= count; r += 4) {
-                dot4(s, sOff, rm, rOff + r * ldr, ldr, k, d, ws.lanes);
+                dot4(s, sOff, rm, rOff + r * ldr, ldr, k, d);
                 for (int q = 0; q < 4; q++) {
                     store(ci + (r + q) * cs, d[q]);
                 }
             }
             for (; r < count; r++) {
-                store(ci + r * cs, dot(s, sOff, rm, rOff + r * ldr, k, ws.lanes));
+                store(ci + r * cs, dot(s, sOff, rm, rOff + r * ldr, k));
             }
         }
 
@@ -545,30 +545,34 @@ public final class JavaBackend implements Backend {
         c5.intoArray(tile, 5 * NR);
     }
 
+    // lane i ← lane (i + h) mod VL, for folding a vector onto itself
+    private static final VectorShuffle<Float> ROT8 = VectorShuffle.iota(F, 8, 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(F, 4, 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(F, 2, 1, true);
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(F, 1, 1, true);
+
     /**
-     * Lanes [from, from + VL) summed pairwise in a fixed order (halves folded onto each other).
+     * The lanes of v summed pairwise in a fixed order: halves folded onto each other, lane 0 last.
      * Used instead of reduceLanes(ADD), whose order differs between C2-compiled and interpreted
      * code, so results do not depend on JIT state and threaded runs equal single-threaded ones
-     * bit for bit. Overwrites the lanes.
+     * bit for bit. (Small enough to be inlined, so v is never boxed.)
      */
-    private static float sumLanes(float[] lanes, int from) {
-        for (int half = VL / 2; half >= 1; half /= 2) {
-            for (int l = from; l < from + half; l++) {
-                lanes[l] += lanes[l + half];
-            }
-        }
-        return lanes[from];
+    private static float sumLanes(FloatVector v) {
+        if (VL > 8) v = v.add(v.rearrange(ROT8));
+        if (VL > 4) v = v.add(v.rearrange(ROT4));
+        if (VL > 2) v = v.add(v.rearrange(ROT2));
+        if (VL > 1) v = v.add(v.rearrange(ROT1));
+        return v.lane(0);
     }
 
     /** s · r over k floats. */
-    static float dot(float[] s, int sOff, float[] r, int rOff, int k, float[] lanes) {
+    static float dot(float[] s, int sOff, float[] r, int rOff, int k) {
         FloatVector acc = FloatVector.zero(F);
         int p = 0;
         for (int bound = F.loopBound(k); p < bound; p += VL) {
             acc = FloatVector.fromArray(F, s, sOff + p).fma(FloatVector.fromArray(F, r, rOff + p), acc);
         }
-        acc.intoArray(lanes, 0);
-        float sum = sumLanes(lanes, 0);
+        float sum = sumLanes(acc);
         for (; p < k; p++) {
             sum += s[sOff + p] * r[rOff + p];
         }
@@ -576,7 +580,7 @@ public final class JavaBackend implements Backend {
     }
 
     /** out[q] = s · R[q, :] for q < 4, rows of R ldr apart; s is loaded once for all four. */
-    static void dot4(float[] s, int sOff, float[] r, int rOff, int ldr, int k, float[] out, float[] lanes) {
+    static void dot4(float[] s, int sOff, float[] r, int rOff, int ldr, int k, float[] out) {
         int r0 = rOff, r1 = rOff + ldr, r2 = rOff + 2 * ldr, r3 = rOff + 3 * ldr;
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
@@ -588,12 +592,7 @@ public final class JavaBackend implements Backend {
             acc2 = sv.fma(FloatVector.fromArray(F, r, r2 + p), acc2);
             acc3 = sv.fma(FloatVector.fromArray(F, r, r3 + p), acc3);
         }
-        acc0.intoArray(lanes, 0);
-        acc1.intoArray(lanes, VL);
-        acc2.intoArray(lanes, 2 * VL);
-        acc3.intoArray(lanes, 3 * VL);
-        float d0 = sumLanes(lanes, 0), d1 = sumLanes(lanes, VL);
-        float d2 = sumLanes(lanes, 2 * VL), d3 = sumLanes(lanes, 3 * VL);
+        float d0 = sumLanes(acc0), d1 = sumLanes(acc1), d2 = sumLanes(acc2), d3 = sumLanes(acc3);
         for (; p < k; p++) {
             float sp = s[sOff + p];
             d0 += sp * r[r0 + p];
