@@ -24,7 +24,13 @@ import picocli.CommandLine.Option;
                 "Example: greenml train --layers 4,16,3 --data iris.csv --target species --loss cross-entropy --epochs 50"})
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", required = true, paramLabel = "IN,H1,...,OUT",
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "mlp|gpt",
+            description = "mlp (numeric CSV) or gpt (a language model on text; see the gpt: options). Default ${DEFAULT-VALUE}.")
+    String model;
+
+    @Mixin GptTraining.Options gpt;
+
+    @Option(names = "--layers", paramLabel = "IN,H1,...,OUT",
             description = "Layer widths from inputs to outputs, e.g. 1000,200,100,1. IN must equal the number of feature columns; "
                     + "with cross-entropy OUT is the number of classes.")
     String layers;
@@ -35,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Numeric CSV with a header row.")
     Path data;
 
-    @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "Name of the column to predict; all other columns are features.")
+    @Option(names = "--target", paramLabel = "COLUMN", description = "Name of the column to predict; all other columns are features.")
     String target;
 
     @Option(names = "--loss", defaultValue = "mse", description = "mse (regression) or cross-entropy (classes 0..C-1). Default ${DEFAULT-VALUE}.")
@@ -80,6 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
     @Override public Integer call() throws Exception {
+        if (model.equals("gpt")) return new GptTraining(this, gpt).call();
+        if (!model.equals("mlp")) throw new UserError("--model must be mlp or gpt, got '" + model + "'");
+        if (layers == null || target == null) throw new UserError("--model mlp needs --layers and --target");
         Output o = new Output(json);
         TrainConfig config;
         Mlp.Config arch;

@@ -33,7 +33,7 @@ public final class GptTrainer {
     private final int[] train, val;
     private final Options options;
     private final AdamW optimizer;
-    private final LrSchedule schedule;
+    private LrSchedule schedule;
     private final Rng rng;
     private final double[] unigramLogProb;   // (vocab) log p(token) from train counts, add-one smoothed
     private final int context;
@@ -53,10 +53,15 @@ public final class GptTrainer {
         Parameters params = model.parameters();
         this.optimizer = new AdamW(params, options.lr(), 0.9f, 0.95f, 1e-8f, options.weightDecay());
         optimizer.decayOnly(model::decays);
-        long warmup = Math.min(options.warmup(), options.steps() / 2);
-        this.schedule = LrSchedule.warmup(warmup, LrSchedule.cosine(options.lr(), options.lr() / 10, Math.max(1, options.steps() - warmup)));
+        setTotalSteps(options.steps());
         this.rng = new Rng(options.seed());
         this.unigramLogProb = unigram(train, model.config().vocab());
+    }
+
+    /** Re-plans the schedule for {@code total} steps (e.g. to fit a wall-clock budget): warm-up, then cosine to lr/10. */
+    public void setTotalSteps(long total) {
+        long warmup = Math.min(options.warmup(), total / 2);
+        schedule = LrSchedule.warmup(warmup, LrSchedule.cosine(options.lr(), options.lr() / 10, Math.max(1, total - warmup)));
     }
 
     /** log p(v) = log((count_train(v) + 1) / (n + vocab)): add-one smoothing so unseen tokens stay finite. */
