@@ -135,14 +135,16 @@ final class GptTraining {
                 trainNanos += System.nanoTime() - t0;
                 run.units("tokens", tokensPerStep);
                 long done = s + 1;
-                if (budgetNanos > 0 && done == 5) {   // fit the schedule to the budget, leaving room for evaluations
-                    double perStep = trainNanos / 5.0;
-                    long fit = (long) ((budgetNanos - (System.nanoTime() - start)) * 0.9 / perStep) + done;
-                    if (fit < planned) {
+                if (budgetNanos > 0 && (done == 5 || done == 25 || done % 100 == 0)) {
+                    // fit the schedule to the budget from the wall-clock pace so far (evaluations included);
+                    // re-planned a few times because the first steps run before the JIT has compiled them
+                    double perStep = (System.nanoTime() - start) / (double) done;
+                    long fit = Math.min(opt.steps, done + (long) ((budgetNanos - (System.nanoTime() - start)) / perStep));
+                    if (fit != planned) {
                         planned = Math.max(done, fit);
                         trainer.setTotalSteps(planned);
-                        bar = new Progress(o.err, "train", planned);
-                        o.log("--max-minutes %s: about %.0f ms a step, so the schedule is shortened to %d steps", opt.maxMinutes,
+                        bar.total(planned);
+                        o.log("--max-minutes %s: %.0f ms a step so far, so the schedule now spans %d steps", opt.maxMinutes,
                                 perStep / 1e6, planned);
                     }
                 }

@@ -141,7 +141,7 @@ public final class TransformerOps {
             int go = o.gradOffset(), gxo = x.gradOffset();
             for (int i = 0; i < n; i++) {
                 float v = xd[xo + i];
-                float th = (float) Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
+                float th = tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
                 float dy = 0.5f * (1f + th) + 0.5f * v * (1f - th * th) * SQRT_2_OVER_PI * (1f + 3f * GELU_CUBIC * v * v);
                 gx[gxo + i] += g[go + i] * dy;
             }
@@ -153,8 +153,16 @@ public final class TransformerOps {
     public static void geluTanhInto(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xo + i];
-            y[yo + i] = 0.5f * v * (1f + (float) Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v)));
+            y[yo + i] = 0.5f * v * (1f + tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v)));
         }
+    }
+
+    /**
+     * tanh u = 1 − 2/(e^{2u} + 1): Math.exp is a JIT intrinsic and Math.tanh is not, which made
+     * GELU ≈ 20% of a small model's training step. Saturates correctly (e^{2u} → ∞ gives 1, → 0 gives −1).
+     */
+    static float tanh(float u) {
+        return 1f - 2f / ((float) Math.exp(2f * u) + 1f);
     }
 
     /** y = gelu(x) exact (x·Φ(x)), in place over an array, for the inference path. */

@@ -25,6 +25,7 @@ public final class BpeTokenizer implements Tokenizer {
     private final Map<String, int[]> cache = new HashMap<>();   // chunk → ids (encoding memo)
 
     public BpeTokenizer(int[][] merges) {
+        if (merges.length > (1 << 20) - 256) throw new IllegalArgumentException("bpe: at most 2^20 − 256 merges, got " + merges.length);
         this.merges = new int[merges.length][];
         this.rank = new HashMap<>();
         this.bytesOf = new byte[256 + merges.length][];
@@ -52,7 +53,9 @@ public final class BpeTokenizer implements Tokenizer {
 
     /** Learns {@code vocabSize − 256} merges from {@code text}. */
     public static BpeTokenizer train(String text, int vocabSize) {
-        if (vocabSize < 256) throw new IllegalArgumentException("--vocab must be at least 256 (the bytes), got " + vocabSize);
+        if (vocabSize < 256 || vocabSize > 1 << 20) {
+            throw new IllegalArgumentException("--vocab must be between 256 (the bytes) and 2^20, got " + vocabSize);
+        }
         // unique chunks with their counts; each chunk a mutable id sequence
         Map<String, Integer> counts = new HashMap<>();
         for (String chunk : chunks(text)) counts.merge(chunk, 1, Integer::sum);
@@ -86,7 +89,7 @@ public final class BpeTokenizer implements Tokenizer {
                 }
             }
             if (bestCount < 2) break;   // nothing repeats: more merges would not compress
-            int a = (int) (bestKey >>> 32), b = (int) bestKey, id = 256 + made;
+            int a = (int) (bestKey >>> 20), b = (int) (bestKey & 0xfffff), id = 256 + made;
             merges[made] = new int[] {a, b};
             for (int i = 0; i < words.size(); i++) lens[i] = replace(words.get(i), lens[i], a, b, id);
         }
@@ -109,8 +112,12 @@ public final class BpeTokenizer implements Tokenizer {
         return out;
     }
 
+    /**
+     * One long per pair. Ids are below 2^20, so a &lt;&lt; 20 | b keeps small pairs within 32 bits, where
+     * Long.hashCode is collision-free (a &lt;&lt; 32 | b hashed to a ^ b and filled HashMap bins).
+     */
     private static long key(int a, int b) {
-        return ((long) a << 32) | (b & 0xffffffffL);
+        return ((long) a << 20) | b;
     }
 
     /** Cuts text into chunks: " word", "123", whitespace runs, single other characters. */
