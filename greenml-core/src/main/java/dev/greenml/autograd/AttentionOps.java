@@ -7,6 +7,9 @@ import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Causal multi-head self-attention as one fused op, from the packed projection qkv to the heads'
@@ -95,16 +98,26 @@ public final class AttentionOps {
     static void causalSoftmaxRow(float[] s, int o, int visible, int len) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < visible; j++) max = Math.max(max, s[o + j]);
-        double sum = 0;
-        for (int j = 0; j < visible; j++) {
+        // e^{s − max} a vector at a time (the JDK's vector exp), then normalise
+        FloatVector sumV = FloatVector.zero(F);
+        int j = 0;
+        for (; j <= visible - F.length(); j += F.length()) {
+            FloatVector e = FloatVector.fromArray(F, s, o + j).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(s, o + j);
+            sumV = sumV.add(e);
+        }
+        double sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (; j < visible; j++) {
             float e = (float) Math.exp(s[o + j] - max);
             s[o + j] = e;
             sum += e;
         }
         float inv = (float) (1.0 / sum);
-        for (int j = 0; j < visible; j++) s[o + j] *= inv;
-        for (int j = visible; j < len; j++) s[o + j] = 0f;
+        for (j = 0; j < visible; j++) s[o + j] *= inv;
+        for (j = visible; j < len; j++) s[o + j] = 0f;
     }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /**
      * Attention of one new query over the cached keys and values (incremental decoding; records

@@ -8,6 +8,9 @@ import dev.greenml.kernels.Backends;
 import dev.greenml.kernels.VectorOps;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The remaining pieces of a GPT-style transformer: token + position embedding (gather forward,
@@ -137,21 +140,42 @@ public final class TransformerOps {
         geluTanhInto(xd, xo, yd, 0, n);
         FlopCounter.add(8L * n);
         return record(y, "gelu_tanh", o -> {
-            float[] g = o.gradStorage(), gx = x.gradStorage();
-            int go = o.gradOffset(), gxo = x.gradOffset();
-            for (int i = 0; i < n; i++) {
-                float v = xd[xo + i];
-                float th = tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
-                float dy = 0.5f * (1f + th) + 0.5f * v * (1f - th * th) * SQRT_2_OVER_PI * (1f + 3f * GELU_CUBIC * v * v);
-                gx[gxo + i] += g[go + i] * dy;
-            }
+            geluTanhBackwardInto(xd, xo, o.gradStorage(), o.gradOffset(), x.gradStorage(), x.gradOffset(), n);
             FlopCounter.add(12L * n);
         }, x);
     }
 
+    // Vector API loops: tanh over whole vectors (the JDK's vector math intrinsics) instead of one
+    // Math call per element, which made GELU a fifth of a training step.
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /** dx += dy · gelu_tanh'(x) */
+    static void geluTanhBackwardInto(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i), v2 = v.mul(v);
+            FloatVector th = v.mul(v2.mul(GELU_CUBIC).add(1f)).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+            FloatVector inner = v2.mul(3f * GELU_CUBIC).add(1f).mul(SQRT_2_OVER_PI);
+            FloatVector d = th.add(1f).mul(0.5f).add(v.mul(0.5f).mul(th.mul(th).neg().add(1f)).mul(inner));
+            FloatVector.fromArray(F, dx, dxo + i).add(FloatVector.fromArray(F, dy, dyo + i).mul(d)).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            float th = tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
+            float d = 0.5f * (1f + th) + 0.5f * v * (1f - th * th) * SQRT_2_OVER_PI * (1f + 3f * GELU_CUBIC * v * v);
+            dx[dxo + i] += dy[dyo + i] * d;
+        }
+    }
+
     /** y[yo … yo+n) = gelu_tanh(x[xo … xo+n)), for the inference path too. */
     public static void geluTanhInto(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            FloatVector th = v.mul(v.mul(v).mul(GELU_CUBIC).add(1f)).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+            v.mul(0.5f).mul(th.add(1f)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
             float v = x[xo + i];
             y[yo + i] = 0.5f * v * (1f + tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v)));
         }
