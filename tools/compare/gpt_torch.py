@@ -3,7 +3,8 @@ multi-head attention, GELU-tanh MLP, tied head), the same config and thread coun
   train     tokens/s of AdamW steps on random tokens (forward, backward, clip, step)
   gen-naive batch-1 generation without a KV cache: every token re-runs the whole (cropped) prefix
   gen-kv    batch-1 generation with a hand-written KV cache loop (what greenml does)
-Prints one JSON object per line. Run with the system's OpenBLAS build of PyTorch, e.g.
+Prints one JSON object per line, with tokens per wall second and per CPU-second of the process
+(time.process_time(); the greenml side uses the JVM's process CPU time, GC and JIT included). Run with the system's OpenBLAS build of PyTorch, e.g.
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 tools/compare/gpt_torch.py \
       --layers 4 --heads 4 --width 160 --context 128 --vocab 512 --batch 16 --threads 1
 """
@@ -109,12 +110,15 @@ def generate(n, kv):
 
 train_steps(2)   # warm-up
 for r in range(a.repeats):
-    t0 = time.perf_counter(); train_steps(a.steps); s = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time(); train_steps(a.steps)
+    s, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps(dict(impl="pytorch " + torch.__version__, measure="train", repeat=r,
-                          tokens_per_second=a.steps * a.batch * T / s, seconds=s, **cfg)), flush=True)
+                          tokens_per_second=a.steps * a.batch * T / s, seconds=s,
+                          tokens_per_cpu_second=a.steps * a.batch * T / cpu, **cfg)), flush=True)
 for kv in (False, True):
     generate(5, kv)
     for r in range(a.repeats):
-        t0 = time.perf_counter(); generate(a.tokens, kv); s = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), time.process_time(); generate(a.tokens, kv)
+        s, cpu = time.perf_counter() - t0, time.process_time() - c0
         print(json.dumps(dict(impl="pytorch " + torch.__version__, measure="gen-kv" if kv else "gen-naive", repeat=r,
-                              tokens_per_second=a.tokens / s, seconds=s, **cfg)), flush=True)
+                              tokens_per_second=a.tokens / s, seconds=s, tokens_per_cpu_second=a.tokens / cpu, **cfg)), flush=True)

@@ -36,29 +36,40 @@ public final class GptBench {
                 new GptTrainer.Options(c.batch(), 1e-3f, 1_000_000, 0, 0.1f, 1f, 1));
         for (int s = 0; s < 2; s++) trainer.step();   // warm-up
         for (int r = 0; r < c.repeats(); r++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), cpu0 = processCpuNanos();
             for (int s = 0; s < c.steps(); s++) trainer.step();
-            double sec = (System.nanoTime() - t0) / 1e9;
-            emit.accept(line("train", r, (double) c.steps() * c.batch() * c.context() / sec, sec, model));
+            double sec = (System.nanoTime() - t0) / 1e9, cpu = (processCpuNanos() - cpu0) / 1e9;
+            double tokens = (double) c.steps() * c.batch() * c.context();
+            emit.accept(line("train", r, tokens / sec, sec, model, tokens / cpu));
         }
         Generator gen = new Generator(model);
         Sampler greedy = new Sampler(0f, 0, 1f, 0);
         gen.generate(new int[] {1}, 5, greedy, null);
         for (int r = 0; r < c.repeats(); r++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), cpu0 = processCpuNanos();
             gen.generate(new int[] {1}, c.tokens(), greedy, null);
-            double sec = (System.nanoTime() - t0) / 1e9;
-            emit.accept(line("gen-kv", r, c.tokens() / sec, sec, model));
+            double sec = (System.nanoTime() - t0) / 1e9, cpu = (processCpuNanos() - cpu0) / 1e9;
+            emit.accept(line("gen-kv", r, c.tokens() / sec, sec, model, c.tokens() / cpu));
         }
     }
 
-    private Map<String, Object> line(String measure, int repeat, double tps, double sec, Gpt model) {
+    /**
+     * CPU time of the whole process (GC and JIT threads included), the same quantity as Python's
+     * time.process_time(): on a shared machine tokens per CPU-second is steadier than per wall second.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private Map<String, Object> line(String measure, int repeat, double tps, double sec, Gpt model, double perCpuSecond) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("impl", "greenml " + dev.greenml.Version.STRING + " (" + dev.greenml.kernels.Backends.current().name() + ")");
         m.put("measure", measure);
         m.put("repeat", repeat);
         m.put("tokens_per_second", tps);
         m.put("seconds", sec);
+        m.put("tokens_per_cpu_second", perCpuSecond);
         m.put("layers", c.layers());
         m.put("heads", c.heads());
         m.put("width", c.width());

@@ -71,7 +71,10 @@ public final class GenerateCommand implements Callable<Integer> {
             int[] promptIds = tok.encode(prompt);
             if (promptIds.length == 0) throw new UserError("--prompt is empty; give at least one character");
             o.log("model: %s, %,d parameters; prompt %d tokens", gpt.config(), gpt.parameterCount(), promptIds.length);
-            if (!json) o.out.print(prompt);
+            if (!json) {
+                o.err.flush();
+                o.out.print(prompt);
+            }
             long t0 = System.nanoTime();
             int[] out;
             try (var phase = run.phase("generate")) {
@@ -90,7 +93,7 @@ public final class GenerateCommand implements Callable<Integer> {
             double joules = r.energy().joules(), grams = r.carbon() == null ? Double.NaN : r.carbon().gramsCo2e();
             var gen = r.phases().stream().filter(p -> p.name().equals("generate")).findFirst();
             double genJoules = gen.map(p -> p.energy().joules()).orElse(Double.NaN);
-            o.log("%d tokens in %.2f s: %.1f tokens/s (prompt prefill included)", tokens, seconds, tokens / seconds);
+            o.log("%d tokens in %.2f s: %.1f tokens/s (prompt prefill and the JIT's warm-up included)", tokens, seconds, tokens / seconds);
             o.log("per 1,000 tokens: %.3f J and %.4f g CO2e for the whole run (load included; %s), %.3f J for generation alone",
                     1000 * joules / tokens, 1000 * grams / tokens, r.energy().method(), 1000 * genJoules / tokens);
             Map<String, Object> result = new LinkedHashMap<>();
@@ -114,8 +117,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private Tokenizer loadTokenizer() throws java.io.IOException {
         if (tokenizer != null) return Tokenizers.read(tokenizer);
-        String embedded = SafeTensors.read(model).metadata().get(GptTraining.TOKENIZER);
-        if (embedded != null) return Tokenizers.fromJson(embedded, model.getFileName() + " (metadata " + GptTraining.TOKENIZER + ")");
+        String embedded = SafeTensors.read(model).metadata().get(Tokenizers.METADATA_KEY);
+        if (embedded != null) return Tokenizers.fromJson(embedded, model.getFileName() + " (metadata " + Tokenizers.METADATA_KEY + ")");
         Path beside = GptTraining.tokenizerPathBeside(model);
         if (Files.isRegularFile(beside)) return Tokenizers.read(beside);
         throw new ModelFileException(model.getFileName() + ": no tokenizer embedded and no " + beside.getFileName()

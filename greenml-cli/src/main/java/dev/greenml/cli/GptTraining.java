@@ -200,7 +200,7 @@ final class GptTraining {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(ModelFile.TRAINING, Output.toJson(trainingRecord));
         meta.put(ModelFile.FOOTPRINT, metering.provenanceJson("after training"));
-        meta.put(TOKENIZER, tok.toJson().toString());
+        meta.put(Tokenizers.METADATA_KEY, tok.toJson().toString());
         long bytes = ModelFile.save(cmd.out, model, meta);
         Path tokFile = tokenizerPathBeside(cmd.out);
         Tokenizers.write(tokFile, tok);
@@ -237,9 +237,6 @@ final class GptTraining {
         o.result(result);
         return 0;
     }
-
-    /** Metadata key of the tokenizer JSON embedded in a gpt model file. */
-    static final String TOKENIZER = "greenml.tokenizer";
 
     /** m.safetensors → m.tokenizer.json */
     static Path tokenizerPathBeside(Path model) {

@@ -14,6 +14,9 @@ public final class Tokenizers {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The safetensors metadata key under which a model file embeds its tokenizer's JSON. */
+    public static final String METADATA_KEY = "greenml.tokenizer";
+
     private Tokenizers() {}
 
     /** @throws IllegalArgumentException naming what is wrong with the JSON */
