@@ -108,7 +108,7 @@ def generate(n, kv):
                 ids = torch.cat([ids, logits[:, -1].argmax(-1, keepdim=True)], 1)
 
 
-train_steps(2)   # warm-up
+train_steps(5)   # warm-up, as many steps as the greenml side
 for r in range(a.repeats):
     t0, c0 = time.perf_counter(), time.process_time(); train_steps(a.steps)
     s, cpu = time.perf_counter() - t0, time.process_time() - c0

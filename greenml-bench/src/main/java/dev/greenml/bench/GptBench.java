@@ -34,7 +34,7 @@ public final class GptBench {
         for (int i = 0; i < data.length; i++) data[i] = rng.nextInt(c.vocab());
         GptTrainer trainer = new GptTrainer(model, data, new int[] {1, 2, 3},
                 new GptTrainer.Options(c.batch(), 1e-3f, 1_000_000, 0, 0.1f, 1f, 1));
-        for (int s = 0; s < 2; s++) trainer.step();   // warm-up
+        for (int s = 0; s < 5; s++) trainer.step();   // warm-up (the JIT compiles the hot loops), as many as the PyTorch peer
         for (int r = 0; r < c.repeats(); r++) {
             long t0 = System.nanoTime(), cpu0 = processCpuNanos();
             for (int s = 0; s < c.steps(); s++) trainer.step();
