@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** greenml bench: measured performance, as JSON lines that merge with PyTorch's (bench/README.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print one JSON object per line (see bench/README.md).",
-        subcommands = {BenchCommand.SeedMlp.class})
+        subcommands = {BenchCommand.SeedMlp.class, BenchCommand.Gpt.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -37,6 +37,33 @@ public final class BenchCommand implements Runnable {
             new SeedMlpBench(backendOptions.threads, quick, m -> {
                 out.println(Output.toJson(m));
                 out.flush();
+            }).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "gpt", mixinStandardHelpOptions = true,
+            description = {"A GPT's training tokens/s and batch-1 generation tokens/s (KV cache), one JSON line per repeat;",
+                    "the PyTorch peer is tools/compare/gpt_torch.py with the same options (docs/gpt.md)."})
+    static final class Gpt implements Callable<Integer> {
+        @Mixin BackendOptions backendOptions;
+        @Option(names = "--layers", defaultValue = "4") int layers;
+        @Option(names = "--heads", defaultValue = "4") int heads;
+        @Option(names = "--width", defaultValue = "160") int width;
+        @Option(names = "--context", defaultValue = "128") int context;
+        @Option(names = "--vocab", defaultValue = "512") int vocab;
+        @Option(names = "--batch", defaultValue = "16") int batch;
+        @Option(names = "--steps", defaultValue = "10", description = "Training steps per repeat.") int steps;
+        @Option(names = "--tokens", defaultValue = "200", description = "Generated tokens per repeat.") int tokens;
+        @Option(names = "--repeats", defaultValue = "3") int repeats;
+
+        @Override public Integer call() {
+            if (backendOptions.threads == 0) backendOptions.threads = Runtime.getRuntime().availableProcessors();
+            System.err.println(backendOptions.apply());
+            new dev.greenml.bench.GptBench(new dev.greenml.bench.GptBench.Config(layers, heads, width, context, vocab, batch,
+                    backendOptions.threads, steps, tokens, repeats), m -> {
+                System.out.println(Output.toJson(m));
+                System.out.flush();
             }).run();
             return 0;
         }

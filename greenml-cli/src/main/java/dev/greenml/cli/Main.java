@@ -28,6 +28,8 @@ public final class Main implements Runnable {
         cl.addSubcommand(new InspectCommand());
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new ReportCommand());
+        cl.addSubcommand(new GenerateCommand());
+        cl.addSubcommand(new TokenizerCommand());
         cl.addSubcommand(new dev.greenml.cli.footprint.FootprintCommand());
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::handleParameters);

@@ -11,7 +11,7 @@ public final class Progress {
 
     private final PrintWriter err;
     private final String label;
-    private final long total;
+    private long total;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
     private long lastDrawNanos;
@@ -21,6 +21,11 @@ public final class Progress {
         this.label = label;
         this.total = total;
         this.terminal = System.console() != null && System.getenv("CI") == null;
+    }
+
+    /** Changes the total (a re-planned run), keeping the elapsed time for the ETA. */
+    public void total(long newTotal) {
+        total = newTotal;
     }
 
     /** Shows {@code done} of total with a trailing status such as the current loss. */

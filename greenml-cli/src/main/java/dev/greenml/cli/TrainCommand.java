@@ -27,6 +27,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    @Mixin GptTraining.Options gpt;
+
     @Option(names = "--layers", paramLabel = "IN,H1,...,OUT",
             description = "Layer widths from inputs to outputs, e.g. 1000,200,100,1. IN must equal the number of feature columns; "
                     + "with cross-entropy OUT is the number of classes.")
@@ -35,8 +37,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", defaultValue = "relu", description = "relu, gelu, tanh or sigmoid (default ${DEFAULT-VALUE}).")
     String activation;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn",
-            description = "A preset instead of --layers: mlp (784-256-128-10, relu) or cnn (two conv blocks with batch norm, then 128 hidden).")
+    @Option(names = "--model", paramLabel = "mlp|cnn|gpt",
+            description = {"A preset instead of --layers: mlp (784-256-128-10, relu) or cnn (two conv blocks with batch norm, then 128 hidden);",
+                    "or gpt: a GPT-style language model on text (--data kjv or a UTF-8 file; --layers is then the number of blocks; see the gpt: options)."})
     String model;
 
     @Option(names = "--data", required = true, paramLabel = "FILE.csv|fashion-mnist",
@@ -98,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
     @Override public Integer call() throws Exception {
+        if ("gpt".equals(model)) return new GptTraining(this, gpt).call();
         Output o = new Output(spec.commandLine(), json);
         TrainConfig config;
         ModelConfig arch;

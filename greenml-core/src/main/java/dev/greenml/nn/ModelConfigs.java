@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class ModelConfigs {
 
     /** Architectures this version can rebuild. */
-    public static final java.util.List<String> ARCHITECTURES = java.util.List.of("mlp", "cnn");
+    public static final java.util.List<String> ARCHITECTURES = java.util.List.of("mlp", "cnn", "gpt");
 
     private ModelConfigs() {}
 
@@ -17,6 +17,7 @@ public final class ModelConfigs {
         return switch (arch) {
             case "mlp" -> Mlp.Config.fromJson(json);
             case "cnn" -> Cnn.Config.fromJson(json);
+            case "gpt" -> dev.greenml.nn.gpt.Gpt.Config.fromJson(json);
             default -> throw new IllegalArgumentException("architecture '" + arch + "' is not supported by this greenml"
                     + " (supported: " + String.join(", ", ARCHITECTURES) + ")");
         };

@@ -22,6 +22,7 @@ public class Adam extends Optimizer {
     private final boolean decoupled;
     private final float[] m, v;      // (total) first and second moments
     private final int[] steps;       // (count) per-parameter step t
+    private boolean[] decays;        // (count) which parameters get weight decay; null = all
 
     protected Adam(Parameters params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
         super(params, lr);
@@ -50,6 +51,16 @@ public class Adam extends Optimizer {
         this(params, lr, 0.9f, 0.999f, 1e-8f, 0f, false);
     }
 
+    /**
+     * Restricts weight decay to the parameters whose name {@code which} accepts (a two-group
+     * split: decayed and not), e.g. GPT-style "matrices only". Returns this optimizer.
+     */
+    public Adam decayOnly(java.util.function.Predicate<String> which) {
+        decays = new boolean[params.count()];
+        for (int t = 0; t < decays.length; t++) decays[t] = which.test(params.name(t));
+        return this;
+    }
+
     @Override public void step() {
         float[] p = params.data(), g = params.grad();
         long flops = 0;
@@ -59,11 +70,12 @@ public class Adam extends Optimizer {
             int off = params.offset(t), n = tensor.size();
             int step = ++steps[t];
             double bias1 = 1 - Math.pow(beta1, step), bias2 = 1 - Math.pow(beta2, step);
-            if (decoupled && weightDecay != 0f) {
-                float shrink = 1f - lr * weightDecay;
+            float wd = decays == null || decays[t] ? weightDecay : 0f;
+            if (decoupled && wd != 0f) {
+                float shrink = 1f - lr * wd;
                 for (int i = off; i < off + n; i++) p[i] *= shrink;
             }
-            VectorOps.adam(p, g, m, v, off, n, beta1, beta2, decoupled ? 0f : weightDecay,
+            VectorOps.adam(p, g, m, v, off, n, beta1, beta2, decoupled ? 0f : wd,
                     (float) (lr / bias1), (float) (1.0 / Math.sqrt(bias2)), eps);
             flops += (long) ADAM_FLOPS_PER_PARAM * n;
         }

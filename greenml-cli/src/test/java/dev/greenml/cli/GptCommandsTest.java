@@ -1,0 +1,88 @@
+package dev.greenml.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** train --model gpt → generate, end to end on a tiny model, and the errors a user can cause. */
+class GptCommandsTest {
+
+    @TempDir Path dir;
+
+    record Outcome(int code, String out, String err) {}
+
+    /** Runs the CLI in-process; Output writes to System.out/err, so those are captured too. */
+    static Outcome greenml(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        StringWriter cliErr = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new PrintWriter(cliErr, true));
+            int code = cl.execute(args);
+            return new Outcome(code, out.toString(), err + cliErr.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test void trainsAGptThenGeneratesWithItsFootprintPerThousandTokens() throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, "In the beginning God created the heaven and the earth. And the earth was without form.\n".repeat(40));
+        Path model = dir.resolve("m.safetensors");
+        Outcome train = greenml("train", "--model", "gpt", "--data", text.toString(), "--layers", "1", "--heads", "2",
+                "--width", "16", "--context", "16", "--batch-size", "4", "--steps", "6", "--eval-every", "3",
+                "--eval-windows", "2", "--tokenizer", "bpe", "--vocab", "280", "--threads", "1", "--sample-tokens", "5",
+                "--out", model.toString(), "--json");
+        assertThat(train.code()).as(train.err()).isZero();
+        JsonNode r = new ObjectMapper().readTree(train.out());
+        assertThat(r.get("validation_loss").asDouble()).isPositive();
+        assertThat(r.get("unigram_loss").asDouble()).isPositive();
+        assertThat(r.get("history")).hasSize(2);
+        assertThat(r.get("architecture").get("architecture").asText()).isEqualTo("gpt");
+        assertThat(dir.resolve("m.tokenizer.json")).exists();
+
+        Outcome gen = greenml("generate", "--model", model.toString(), "--prompt", "In the", "--tokens", "12",
+                "--temperature", "0", "--threads", "1", "--json");
+        assertThat(gen.code()).as(gen.err()).isZero();
+        JsonNode g = new ObjectMapper().readTree(gen.out());
+        assertThat(g.get("tokens").asInt()).isEqualTo(12);
+        assertThat(g.get("tokens_per_second").asDouble()).isPositive();
+        assertThat(g.get("joules_per_1000_tokens").asDouble()).isPositive();
+        assertThat(g.get("text").asText()).isNotEmpty();
+
+        Path badTok = dir.resolve("bad.json");
+        Files.writeString(badTok, "{\"type\":\"bpe\",\"merges\":[[1,2,3]]}");
+        Outcome bad = greenml("generate", "--model", model.toString(), "--tokenizer", badTok.toString(), "--threads", "1");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("bad.json").contains("merges[0]");
+    }
+
+    @Test void badGptOptionsFailWithOneLine() throws Exception {
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "abc ".repeat(100));
+        Outcome layers = greenml("train", "--model", "gpt", "--data", text.toString(), "--layers", "4,16,3");
+        assertThat(layers.code()).isEqualTo(2);
+        assertThat(layers.err()).contains("--layers for --model gpt");
+        Outcome heads = greenml("train", "--model", "gpt", "--data", text.toString(), "--width", "10", "--heads", "3",
+                "--tokenizer", "byte", "--threads", "1");
+        assertThat(heads.code()).isEqualTo(2);
+        assertThat(heads.err()).contains("divisible");
+        Outcome missing = greenml("train", "--model", "gpt", "--data", dir.resolve("nope.txt").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file");
+    }
+}
