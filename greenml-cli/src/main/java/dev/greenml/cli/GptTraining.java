@@ -84,7 +84,7 @@ final class GptTraining {
         }
         // the model goes to --out, else into the run directory (--run-dir, default runs/gpt-<time>)
         Path runDir = cmd.runOptions.runDir != null ? cmd.runOptions.runDir : TrainingSession.freshRunDirectory("gpt");
-        modelFile = modelFile != null ? modelFile : runDir.resolve("model.safetensors");
+        modelFile = cmd.out != null ? cmd.out : runDir.resolve("model.safetensors");
         o.log("%s", cmd.backendOptions.apply());
         try (Metering metering = Metering.start(cmd.footprint, "greenml-train-gpt")) {
             return run(o, layers, weightDecay, metering);
