@@ -9,7 +9,11 @@ import dev.greenml.io.safetensors.ModelFileException;
 import dev.greenml.io.safetensors.SafeTensors;
 import dev.greenml.io.safetensors.SafeTensorsFile;
 import dev.greenml.io.safetensors.TensorEntry;
+import dev.greenml.compress.Int8Quantization;
+import dev.greenml.nn.Linear;
 import dev.greenml.nn.Model;
+import dev.greenml.nn.ModuleTree;
+import dev.greenml.nn.QuantizedLinear;
 import dev.greenml.nn.ModelConfig;
 import dev.greenml.nn.ModelConfigs;
 import dev.greenml.tensor.Rng;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,6 +39,7 @@ import java.util.TreeMap;
  *   greenml.training  {"loss":"mse","optimizer":"adam","lr":0.001,...}   (optional, free-form JSON)
  *   greenml.footprint {...}                                               (optional: the run that made it)
  *   format            pt   (so Hugging Face tools treat the file as a PyTorch state dict)
+ *   greenml.quantization, greenml.sparse   (optional: compressed weights, see {@link CompressedTensors})
  * </pre>
  */
 public final class ModelFile {
@@ -52,20 +58,59 @@ public final class ModelFile {
     private ModelFile() {}
 
     /**
+     * How the tensors are stored: float parameters as F32 (exact), F16 or BF16 (rounded; loading
+     * converts back to float32), and with {@code sparse} weight matrices with enough zeros as a
+     * bitmask plus the non-zero values (see {@link CompressedTensors}). Int8 weights of
+     * {@link QuantizedLinear} layers are always stored as I8 plus F32 scales.
+     */
+    public record Storage(DType floatDtype, boolean sparse) {
+        public static final Storage DEFAULT = new Storage(DType.F32, false);
+
+        public Storage {
+            if (floatDtype != DType.F32 && floatDtype != DType.F16 && floatDtype != DType.BF16) {
+                throw new IllegalArgumentException("model weights are stored as f32, f16 or bf16, not " + floatDtype);
+            }
+        }
+    }
+
+    /**
      * Writes {@code model} to {@code path} atomically. {@code extraMetadata} (e.g. training
      * configuration, footprint) is added to the header. Returns the file size in bytes.
      */
     public static long save(Path path, Model model, Map<String, String> extraMetadata) throws IOException {
+        return save(path, model, extraMetadata, Storage.DEFAULT);
+    }
+
+    /** As {@link #save(Path, Model, Map)}, with the tensors stored as {@code storage} says. */
+    public static long save(Path path, Model model, Map<String, String> extraMetadata, Storage storage) throws IOException {
         Map<String, String> meta = new TreeMap<>(extraMetadata);
         meta.put(CONFIG, model.config().toJson().toString());
         meta.put(VERSION, Version.STRING);
         meta.putIfAbsent(CREATED, Instant.now().toString());
         meta.put("format", "pt");
         List<TensorEntry> entries = new ArrayList<>();
+        Map<String, long[]> sparse = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
             Tensor t = e.getValue();
-            entries.add(TensorEntry.ofFloats(e.getKey(), toLong(t.shape()), t.toArray()));
+            long[] shape = toLong(t.shape());
+            List<TensorEntry> parts = storage.sparse() && t.rank() >= 2
+                    ? CompressedTensors.sparseEntries(e.getKey(), shape, t.toArray(), storage.floatDtype()) : null;
+            if (parts != null) {
+                entries.addAll(parts);
+                sparse.put(e.getKey(), shape);
+            } else {
+                entries.add(TensorEntry.ofFloatsAs(e.getKey(), shape, t.toArray(), storage.floatDtype()));
+            }
         }
+        List<String> quantized = new ArrayList<>();
+        for (QuantizedLinear q : ModuleTree.quantized(model)) {
+            entries.addAll(CompressedTensors.int8Entries(q.name + "weight", q.weights()));
+            quantized.add(q.name + "weight");
+        }
+        meta.remove(CompressedTensors.QUANTIZATION);
+        meta.remove(CompressedTensors.SPARSE);
+        if (!quantized.isEmpty()) meta.put(CompressedTensors.QUANTIZATION, CompressedTensors.quantizationMetadata(quantized));
+        if (!sparse.isEmpty()) meta.put(CompressedTensors.SPARSE, CompressedTensors.sparseMetadata(sparse));
         return SafeTensors.write(path, entries, meta);
     }
 
@@ -81,15 +126,32 @@ public final class ModelFile {
         }
         ModelConfig config = parseConfig(where, configText);
         Model model = config.build(new Rng(0));
+        CompressedTensors.Decoded decoded = CompressedTensors.decode(where, file.tensors(), file.metadata());
+        Map<String, TensorEntry> tensors = decoded.dense();
+        Map<String, Int8Quantization.Quantized> quantized = decoded.quantized();
         Map<String, Tensor> expected = model.namedParameters();
-        List<String> extra = new ArrayList<>(file.tensors().keySet());
+        Map<String, Linear> linears = ModuleTree.linears(model);
+        for (Map.Entry<String, Int8Quantization.Quantized> e : quantized.entrySet()) {
+            String name = e.getKey();
+            Linear l = name.endsWith("weight") ? linears.get(name.substring(0, name.length() - "weight".length())) : null;
+            if (l == null) {
+                throw new ModelFileException(where + ": '" + name + "' is int8, but only the weights of Linear layers"
+                        + " can be quantized (those are " + linears.keySet().stream().map(p -> p + "weight").toList() + ")");
+            }
+            if (e.getValue().rows() != l.out || e.getValue().cols() != l.in) {
+                throw new ModelFileException(where + ": tensor '" + name + "' has shape [" + e.getValue().rows() + ", "
+                        + e.getValue().cols() + "] but the architecture " + config + " needs [" + l.out + ", " + l.in + "]");
+            }
+        }
+        List<String> extra = new ArrayList<>(tensors.keySet());
         extra.removeAll(expected.keySet());
         if (!extra.isEmpty()) {
             throw new ModelFileException(where + ": tensors " + extra + " are not part of the architecture "
                     + config + " (expected exactly " + expected.keySet() + ")");
         }
         for (Map.Entry<String, Tensor> e : expected.entrySet()) {
-            TensorEntry entry = file.tensors().get(e.getKey());
+            if (quantized.containsKey(e.getKey())) continue;
+            TensorEntry entry = tensors.get(e.getKey());
             Tensor t = e.getValue();
             if (entry == null) {
                 throw new ModelFileException(where + ": tensor '" + e.getKey() + "' " + Arrays.toString(t.shape())
@@ -105,10 +167,16 @@ public final class ModelFile {
             }
         }
         for (Map.Entry<String, Tensor> e : expected.entrySet()) {   // all checked: now fill
+            if (quantized.containsKey(e.getKey())) continue;
             Tensor t = e.getValue();
-            float[] values = file.tensors().get(e.getKey()).toFloats();
+            float[] values = tensors.get(e.getKey()).toFloats();
             System.arraycopy(values, 0, t.data(), t.offset(), values.length);
         }
+        quantized.forEach((name, q) -> {   // int8 weights: their Linear becomes a QuantizedLinear
+            String prefix = name.substring(0, name.length() - "weight".length());
+            Linear l = linears.get(prefix);
+            ModuleTree.replace(model, l, new QuantizedLinear(prefix, q, l.bias));
+        });
         return new Loaded(model, file.metadata(), file.fileSizeBytes());
     }
 
