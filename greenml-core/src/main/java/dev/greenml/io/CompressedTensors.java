@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <h2>int8 (metadata {@value #QUANTIZATION})</h2>
  * <pre>
- *   0.weight        I8  (out, in)   q = clamp(round(W / scale), −127, 127)
+ *   0.weight        I8  (out, in) or (out, c, kh, kw)   q = clamp(round(W / scale), −127, 127)
  *   0.weight_scale  F32 (out)       scale_c = max|W_c| / 127 &gt; 0
  *   greenml.quantization = {"scheme":"int8-symmetric-per-channel","tensors":["0.weight",...],
  *                           "activations":"float32","scale_suffix":"_scale"}
@@ -51,13 +51,14 @@ public final class CompressedTensors {
     private CompressedTensors() {}
 
     /** A file's tensors after decoding: dense float tensors by name, and int8 weights by name. */
-    public record Decoded(Map<String, TensorEntry> dense, Map<String, Int8Quantization.Quantized> quantized) {}
+    public record Decoded(Map<String, TensorEntry> dense, Map<String, Int8Quantization.Quantized> quantized,
+                          Map<String, long[]> quantizedShapes) {}
 
     // ------------------------------------------------------------------ writing
 
     /** The two entries of an int8 weight. */
-    public static List<TensorEntry> int8Entries(String weightName, Int8Quantization.Quantized q) {
-        return List.of(TensorEntry.ofInt8(weightName, new long[] {q.rows(), q.cols()}, q.q()),
+    public static List<TensorEntry> int8Entries(String weightName, long[] shape, Int8Quantization.Quantized q) {
+        return List.of(TensorEntry.ofInt8(weightName, shape, q.q()),
                 TensorEntry.ofFloats(weightName + SCALE_SUFFIX, new long[] {q.rows()}, q.scales()));
     }
 
@@ -107,6 +108,7 @@ public final class CompressedTensors {
     public static Decoded decode(String where, Map<String, TensorEntry> tensors, Map<String, String> metadata) {
         Map<String, TensorEntry> dense = new LinkedHashMap<>(tensors);
         Map<String, Int8Quantization.Quantized> quantized = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
         String q = metadata.get(QUANTIZATION);
         if (q != null) {
             JsonNode o = parse(where, QUANTIZATION, q);
@@ -116,7 +118,9 @@ public final class CompressedTensors {
                         + " (this greenml reads '" + Int8Quantization.SCHEME + "'); re-quantize the float model with 'greenml quantize'");
             }
             for (String name : names(where, QUANTIZATION, o.path("tensors"))) {
-                quantized.put(name, int8(where, name, dense.remove(name), dense.remove(name + SCALE_SUFFIX)));
+                TensorEntry w = dense.remove(name);
+                quantized.put(name, int8(where, name, w, dense.remove(name + SCALE_SUFFIX)));
+                shapes.put(name, w.shape());
             }
         }
         String s = metadata.get(SPARSE);
@@ -141,17 +145,17 @@ public final class CompressedTensors {
                         + "' does not list it as a quantized weight, so its scale is unknown");
             }
         }
-        return new Decoded(dense, quantized);
+        return new Decoded(dense, quantized, shapes);
     }
 
     private static Int8Quantization.Quantized int8(String where, String name, TensorEntry w, TensorEntry scale) {
         String fix = "; the file is damaged or was edited: re-create it with 'greenml quantize'";
         if (w == null) throw new ModelFileException(where + ": quantized weight '" + name + "' is listed in " + QUANTIZATION + " but missing" + fix);
-        if (w.dtype() != DType.I8 || w.shape().length != 2) {
-            throw new ModelFileException(where + ": quantized weight '" + name + "' must be I8 (out, in), got "
+        if (w.dtype() != DType.I8 || w.shape().length < 2 || w.shape()[0] == 0) {
+            throw new ModelFileException(where + ": quantized weight '" + name + "' must be I8 (out, in) or (out, c, kh, kw), got "
                     + w.dtype() + " " + Arrays.toString(w.shape()) + fix);
         }
-        int rows = (int) w.shape()[0], cols = (int) w.shape()[1];
+        int rows = (int) w.shape()[0], cols = (int) (w.elementCount() / rows);
         String sn = name + SCALE_SUFFIX;
         if (scale == null) throw new ModelFileException(where + ": quantized weight '" + name + "' has no scale tensor '" + sn + "'" + fix);
         if (scale.dtype() != DType.F32) {

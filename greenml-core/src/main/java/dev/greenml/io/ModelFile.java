@@ -10,10 +10,10 @@ import dev.greenml.io.safetensors.SafeTensors;
 import dev.greenml.io.safetensors.SafeTensorsFile;
 import dev.greenml.io.safetensors.TensorEntry;
 import dev.greenml.compress.Int8Quantization;
-import dev.greenml.nn.Linear;
+import dev.greenml.nn.Module;
 import dev.greenml.nn.Model;
 import dev.greenml.nn.ModuleTree;
-import dev.greenml.nn.QuantizedLinear;
+import dev.greenml.nn.QuantizedLayer;
 import dev.greenml.nn.ModelConfig;
 import dev.greenml.nn.ModelConfigs;
 import dev.greenml.tensor.Rng;
@@ -61,7 +61,7 @@ public final class ModelFile {
      * How the tensors are stored: float parameters as F32 (exact), F16 or BF16 (rounded; loading
      * converts back to float32), and with {@code sparse} weight matrices with enough zeros as a
      * bitmask plus the non-zero values (see {@link CompressedTensors}). Int8 weights of
-     * {@link QuantizedLinear} layers are always stored as I8 plus F32 scales.
+     * {@link QuantizedLayer}s are always stored as I8 plus F32 scales.
      */
     public record Storage(DType floatDtype, boolean sparse) {
         public static final Storage DEFAULT = new Storage(DType.F32, false);
@@ -90,7 +90,7 @@ public final class ModelFile {
         meta.put("format", "pt");
         List<TensorEntry> entries = new ArrayList<>();
         Map<String, long[]> sparse = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+        for (Map.Entry<String, Tensor> e : stateOf(model).entrySet()) {
             Tensor t = e.getValue();
             long[] shape = toLong(t.shape());
             List<TensorEntry> parts = storage.sparse() && t.rank() >= 2
@@ -103,9 +103,9 @@ public final class ModelFile {
             }
         }
         List<String> quantized = new ArrayList<>();
-        for (QuantizedLinear q : ModuleTree.quantized(model)) {
-            entries.addAll(CompressedTensors.int8Entries(q.name + "weight", q.weights()));
-            quantized.add(q.name + "weight");
+        for (QuantizedLayer q : ModuleTree.quantized(model)) {
+            entries.addAll(CompressedTensors.int8Entries(q.name() + "weight", toLong(q.weightShape()), q.weights()));
+            quantized.add(q.name() + "weight");
         }
         meta.remove(CompressedTensors.QUANTIZATION);
         meta.remove(CompressedTensors.SPARSE);
@@ -129,18 +129,20 @@ public final class ModelFile {
         CompressedTensors.Decoded decoded = CompressedTensors.decode(where, file.tensors(), file.metadata());
         Map<String, TensorEntry> tensors = decoded.dense();
         Map<String, Int8Quantization.Quantized> quantized = decoded.quantized();
-        Map<String, Tensor> expected = model.namedParameters();
-        Map<String, Linear> linears = ModuleTree.linears(model);
+        Map<String, Tensor> expected = stateOf(model);
+        Map<String, Module> quantizable = ModuleTree.quantizable(model);
         for (Map.Entry<String, Int8Quantization.Quantized> e : quantized.entrySet()) {
             String name = e.getKey();
-            Linear l = name.endsWith("weight") ? linears.get(name.substring(0, name.length() - "weight".length())) : null;
-            if (l == null) {
-                throw new ModelFileException(where + ": '" + name + "' is int8, but only the weights of Linear layers"
-                        + " can be quantized (those are " + linears.keySet().stream().map(p -> p + "weight").toList() + ")");
+            Module layer = name.endsWith("weight") ? quantizable.get(name.substring(0, name.length() - "weight".length())) : null;
+            if (layer == null) {
+                throw new ModelFileException(where + ": '" + name + "' is int8, but only the weights of Linear and Conv2d layers"
+                        + " can be quantized (those are " + quantizable.keySet().stream().map(p -> p + "weight").toList() + ")");
             }
-            if (e.getValue().rows() != l.out || e.getValue().cols() != l.in) {
-                throw new ModelFileException(where + ": tensor '" + name + "' has shape [" + e.getValue().rows() + ", "
-                        + e.getValue().cols() + "] but the architecture " + config + " needs [" + l.out + ", " + l.in + "]");
+            int[] shape = expectedShape(model, name);
+            long[] stored = decoded.quantizedShapes().get(name);
+            if (!Arrays.equals(stored, toLong(shape))) {
+                throw new ModelFileException(where + ": tensor '" + name + "' has shape " + Arrays.toString(stored)
+                        + " but the architecture " + config + " needs " + Arrays.toString(shape));
             }
         }
         List<String> extra = new ArrayList<>(tensors.keySet());
@@ -172,12 +174,26 @@ public final class ModelFile {
             float[] values = tensors.get(e.getKey()).toFloats();
             System.arraycopy(values, 0, t.data(), t.offset(), values.length);
         }
-        quantized.forEach((name, q) -> {   // int8 weights: their Linear becomes a QuantizedLinear
+        quantized.forEach((name, q) -> {   // int8 weights: their layer becomes its quantized form
             String prefix = name.substring(0, name.length() - "weight".length());
-            Linear l = linears.get(prefix);
-            ModuleTree.replace(model, l, new QuantizedLinear(prefix, q, l.bias));
+            Module layer = quantizable.get(prefix);
+            ModuleTree.replace(model, layer, ModuleTree.quantizedForm(prefix, layer, q));
         });
         return new Loaded(model, file.metadata(), file.fileSizeBytes());
+    }
+
+    /**
+     * What a file holds for a model: its parameters, then its buffers (e.g. BatchNorm's
+     * "1.running_mean"), all F32 under PyTorch's state_dict names.
+     */
+    private static int[] expectedShape(Model model, String name) {
+        return model.namedParameters().get(name).shape();
+    }
+
+    static Map<String, Tensor> stateOf(Model model) {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(model.namedParameters());
+        state.putAll(model.namedBuffers());
+        return state;
     }
 
     static ModelConfig parseConfig(String where, String text) {

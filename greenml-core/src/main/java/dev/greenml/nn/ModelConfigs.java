@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class ModelConfigs {
 
     /** Architectures this version can rebuild. */
-    public static final java.util.List<String> ARCHITECTURES = java.util.List.of("mlp");
+    public static final java.util.List<String> ARCHITECTURES = java.util.List.of("mlp", "cnn");
 
     private ModelConfigs() {}
 
@@ -16,6 +16,7 @@ public final class ModelConfigs {
         String arch = json.path("architecture").asText("");
         return switch (arch) {
             case "mlp" -> Mlp.Config.fromJson(json);
+            case "cnn" -> Cnn.Config.fromJson(json);
             default -> throw new IllegalArgumentException("architecture '" + arch + "' is not supported by this greenml"
                     + " (supported: " + String.join(", ", ARCHITECTURES) + ")");
         };

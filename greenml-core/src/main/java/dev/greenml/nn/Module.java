@@ -19,6 +19,13 @@ public abstract class Module {
     /** Adds this module's parameters (and its children's) to {@code out}, names prefixed. */
     protected abstract void collectParameters(String prefix, Map<String, Tensor> out);
 
+    /**
+     * Adds this module's buffers (and its children's) to {@code out}, names prefixed: state that is
+     * saved with the model but not trained, such as BatchNorm's running statistics. Most layers
+     * have none.
+     */
+    protected void collectBuffers(String prefix, Map<String, Tensor> out) {}
+
     /** Children, for train/eval propagation; leaves return none. */
     protected Iterable<Module> children() {
         return java.util.List.of();
@@ -28,6 +35,13 @@ public abstract class Module {
     public final Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collectParameters("", out);
+        return out;
+    }
+
+    /** Every buffer by name (PyTorch's names, e.g. "1.running_mean"), in registration order. */
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectBuffers("", out);
         return out;
     }
 

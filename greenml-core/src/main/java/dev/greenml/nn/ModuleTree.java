@@ -29,26 +29,28 @@ public final class ModuleTree {
     }
 
     /**
-     * Every Linear by its parameter prefix ("0.", "2." …, so that prefix + "weight" is the
-     * weight's name in {@link Module#namedParameters()}), in parameter order.
+     * Every layer with a weight that int8 quantization applies to (Linear, Conv2d) by its
+     * parameter prefix ("0.", "2." …, so that prefix + "weight" is the weight's name in
+     * {@link Module#namedParameters()}), in parameter order.
      */
-    public static Map<String, Linear> linears(Module root) {
+    public static Map<String, Module> quantizable(Module root) {
         Map<Tensor, String> names = new IdentityHashMap<>();
         root.namedParameters().forEach((n, t) -> names.put(t, n));
-        Map<String, Linear> out = new LinkedHashMap<>();
+        Map<String, Module> out = new LinkedHashMap<>();
         for (Module m : modules(root)) {
-            if (m instanceof Linear l) {
-                String n = names.get(l.weight);
-                out.put(n.substring(0, n.length() - "weight".length()), l);
+            Tensor w = m instanceof Linear l ? l.weight : m instanceof Conv2d c ? c.weight : null;
+            if (w != null) {
+                String n = names.get(w);
+                out.put(n.substring(0, n.length() - "weight".length()), m);
             }
         }
         return out;
     }
 
-    /** Every QuantizedLinear of the tree. */
-    public static List<QuantizedLinear> quantized(Module root) {
-        List<QuantizedLinear> out = new ArrayList<>();
-        for (Module m : modules(root)) if (m instanceof QuantizedLinear q) out.add(q);
+    /** Every quantized layer of the tree. */
+    public static List<QuantizedLayer> quantized(Module root) {
+        List<QuantizedLayer> out = new ArrayList<>();
+        for (Module m : modules(root)) if (m instanceof QuantizedLayer q) out.add(q);
         return out;
     }
 
@@ -68,17 +70,27 @@ public final class ModuleTree {
         throw new IllegalArgumentException("cannot replace " + old + ": it is not a layer of a Sequential in this model");
     }
 
-    /** Replaces every Linear with its int8 form (see {@link QuantizedLinear#of}); returns how many. */
-    public static int quantizeLinears(Module root) {
-        Map<String, Linear> linears = linears(root);
-        linears.forEach((prefix, l) -> replace(root, l, QuantizedLinear.of(prefix, l)));
-        return linears.size();
+    /** The int8 form of a quantizable layer, from its trained weights or from {@code q} when given. */
+    public static Module quantizedForm(String prefix, Module layer, dev.greenml.compress.Int8Quantization.Quantized q) {
+        return switch (layer) {
+            case Linear l -> q == null ? QuantizedLinear.of(prefix, l) : new QuantizedLinear(prefix, q, l.bias);
+            case Conv2d c -> q == null ? QuantizedConv2d.of(prefix, c)
+                    : new QuantizedConv2d(prefix, q, c.weight.shape(), c.stride, c.padding, c.bias);
+            default -> throw new IllegalArgumentException(layer + " cannot be quantized (only Linear and Conv2d)");
+        };
+    }
+
+    /** Replaces every Linear and Conv2d with its int8 form; returns how many. */
+    public static int quantizeLayers(Module root) {
+        Map<String, Module> layers = quantizable(root);
+        layers.forEach((prefix, l) -> replace(root, l, quantizedForm(prefix, l, null)));
+        return layers.size();
     }
 
     /** Scalar parameters including int8 weights (which {@link Module#parameterCount()} does not see). */
     public static long parameterCount(Module root) {
         long n = root.parameterCount();
-        for (QuantizedLinear q : quantized(root)) n += (long) q.in * q.out;
+        for (QuantizedLayer q : quantized(root)) n += q.weights().q().length;
         return n;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * scales are reached through {@link #weights()}, and model files store them as
  * {@code <name>.weight} (I8, (out, in)) and {@code <name>.weight_scale} (F32, (out)).
  */
-public final class QuantizedLinear extends Module {
+public final class QuantizedLinear extends Module implements QuantizedLayer {
 
     public final int in, out;
     /** Parameter-name prefix in model files, e.g. "0." for weights "0.weight" and "0.weight_scale". */
@@ -44,7 +44,9 @@ public final class QuantizedLinear extends Module {
         return new QuantizedLinear(name, Int8Quantization.quantize(w.data(), w.offset(), linear.out, linear.in), linear.bias);
     }
 
-    public Int8Quantization.Quantized weights() { return weights; }
+    @Override public String name() { return name; }
+    @Override public Int8Quantization.Quantized weights() { return weights; }
+    @Override public int[] weightShape() { return new int[] {out, in}; }
 
     @Override public Tensor forward(Tensor x) {
         if (Autograd.gradEnabled()) {

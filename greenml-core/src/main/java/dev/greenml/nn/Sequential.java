@@ -33,6 +33,10 @@ public class Sequential extends Module {
         for (int i = 0; i < layers.size(); i++) layers.get(i).collectParameters(prefix + i + ".", out);
     }
 
+    @Override protected void collectBuffers(String prefix, Map<String, Tensor> out) {
+        for (int i = 0; i < layers.size(); i++) layers.get(i).collectBuffers(prefix + i + ".", out);
+    }
+
     @Override public String toString() {
         StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append("(\n");
         for (int i = 0; i < layers.size(); i++) sb.append("  (").append(i).append("): ").append(layers.get(i)).append('\n');

@@ -50,7 +50,7 @@ class CompressedModelFileTest {
     @Test void quantizeSaveLoadPredictRoundTrip() throws Exception {
         Mlp model = floatModel();
         float[] reference = run(model, input());
-        assertThat(ModuleTree.quantizeLinears(model)).isEqualTo(3);
+        assertThat(ModuleTree.quantizeLayers(model)).isEqualTo(3);
         float[] quantized = run(model, input());
         for (int i = 0; i < reference.length; i++) assertThat(quantized[i]).isCloseTo(reference[i], within(0.05f));
 
@@ -71,9 +71,29 @@ class CompressedModelFileTest {
         assertThat(Files.size(f32) / (double) Files.size(i8)).isGreaterThan(2.0);   // a tiny model: the JSON header weighs; ≈ 4× on real sizes
     }
 
+    @Test void cnnConvAndLinearLayersQuantizeAndRoundTrip() throws Exception {
+        var config = new dev.greenml.nn.Cnn.Config(new int[] {1, 8, 8}, new int[] {4, 6}, 3, true, 8, 0.25f, 3);
+        Model model = config.build(new Rng(21));
+        Tensor x = Tensor.zeros(2, 64);
+        new Rng(22).fillUniform(x, -1, 1);
+        model.eval();
+        float[] reference = run(model, x);
+        assertThat(ModuleTree.quantizeLayers(model)).isEqualTo(4);   // 2 conv + 2 linear
+        float[] quantized = run(model, x);
+        for (int i = 0; i < reference.length; i++) assertThat(quantized[i]).isCloseTo(reference[i], within(0.05f));
+        Path p = dir.resolve("cnn-int8.safetensors");
+        ModelFile.save(p, model, Map.of());
+        assertThat(SafeTensors.read(p).get("0.weight").shape()).containsExactly(4, 1, 3, 3);
+        assertThat(SafeTensors.read(p).get("0.weight").dtype()).isEqualTo(DType.I8);
+        Model back = ModelFile.load(p).model();
+        back.eval();
+        assertThat(ModuleTree.quantized(back)).hasSize(4);
+        assertThat(run(back, x)).containsExactly(quantized);
+    }
+
     @Test void quantizedModelRefusesToRunWithGradients() {
         Mlp model = floatModel();
-        ModuleTree.quantizeLinears(model);
+        ModuleTree.quantizeLayers(model);
         assertThatThrownBy(() -> model.forward(input())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("inference mode only");
     }
@@ -119,7 +139,7 @@ class CompressedModelFileTest {
     /** Saves a quantized model, lets {@code edit} change its tensors, writes it back. */
     private Path tampered(Consumer<Map<String, TensorEntry>> edit) throws Exception {
         Mlp model = floatModel();
-        ModuleTree.quantizeLinears(model);
+        ModuleTree.quantizeLayers(model);
         Path p = dir.resolve("q.safetensors");
         ModelFile.save(p, model, Map.of());
         SafeTensorsFile f = SafeTensors.read(p);
@@ -163,7 +183,7 @@ class CompressedModelFileTest {
 
     @Test void int8TensorWithoutQuantizationMetadataIsRejected() throws Exception {
         Mlp model = floatModel();
-        ModuleTree.quantizeLinears(model);
+        ModuleTree.quantizeLayers(model);
         Path p = dir.resolve("q.safetensors");
         ModelFile.save(p, model, Map.of());
         SafeTensorsFile f = SafeTensors.read(p);
@@ -178,7 +198,7 @@ class CompressedModelFileTest {
     @Test void quantizedWeightOfWrongDtypeIsRejected() throws Exception {
         Path p = tampered(t -> t.put("2.weight", TensorEntry.ofFloats("2.weight", new long[] {16, 32}, new float[512])));
         assertThatThrownBy(() -> ModelFile.load(p)).isInstanceOf(ModelFileException.class)
-                .hasMessageContaining("quantized weight '2.weight' must be I8 (out, in), got F32");
+                .hasMessageContaining("quantized weight '2.weight' must be I8 (out, in) or (out, c, kh, kw), got F32");
     }
 
     @Test void sparseMaskAndValuesMustAgree() throws Exception {
@@ -197,8 +217,8 @@ class CompressedModelFileTest {
 
     @Test void quantizedLinearKeepsItsNameForFiles() {
         Mlp model = floatModel();
-        ModuleTree.quantizeLinears(model);
-        assertThat(ModuleTree.quantized(model)).extracting(q -> q.name).containsExactly("0.", "2.", "4.");
+        ModuleTree.quantizeLayers(model);
+        assertThat(ModuleTree.quantized(model)).extracting(q -> q.name()).containsExactly("0.", "2.", "4.");
         assertThat(ModuleTree.quantized(model).getFirst()).isInstanceOf(QuantizedLinear.class);
     }
 }

@@ -1,0 +1,100 @@
+package dev.greenml.autograd;
+
+import static dev.greenml.autograd.Autograd.record;
+
+import dev.greenml.flops.FlopCounter;
+import dev.greenml.tensor.Shape;
+import dev.greenml.tensor.Tensor;
+
+/**
+ * Pooling over K×K windows of NCHW tensors, no padding; OH = (H − K) / stride + 1.
+ * <pre>
+ *   max:  y = max over the window         dx[argmax] += dy        (the first maximum wins ties)
+ *   avg:  y = (1/K²) Σ over the window     dx[window] += dy / K²
+ * </pre>
+ */
+public final class PoolOps {
+
+    private PoolOps() {}
+
+    /** x (N, C, H, W) → (N, C, OH, OW). */
+    public static Tensor maxPool2d(Tensor x, int k, int stride) {
+        int[] s = outShape(x, k, stride, "maxPool2d");
+        int nc = s[0] * s[1], h = x.dim(2), w = x.dim(3), oh = s[2], ow = s[3];
+        Tensor y = Tensor.zeros(s);
+        int[] argmax = new int[y.size()];   // flat index into x of each output's maximum
+        float[] xd = x.data(), yd = y.data();
+        int xo = x.offset();
+        for (int p = 0; p < nc; p++) {
+            int plane = p * h * w;
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int best = plane + (i * stride) * w + j * stride;
+                    for (int a = 0; a < k; a++) {
+                        int rowStart = plane + (i * stride + a) * w + j * stride;
+                        for (int bb = 0; bb < k; bb++) {
+                            if (xd[xo + rowStart + bb] > xd[xo + best]) best = rowStart + bb;
+                        }
+                    }
+                    int o = (p * oh + i) * ow + j;
+                    argmax[o] = best;
+                    yd[o] = xd[xo + best];
+                }
+            }
+        }
+        FlopCounter.add((long) y.size() * k * k);
+        return record(y, "max_pool2d", out -> {
+            float[] g = out.gradStorage(), gx = x.gradStorage();
+            int go = out.gradOffset(), gxo = x.gradOffset();
+            for (int o = 0; o < argmax.length; o++) gx[gxo + argmax[o]] += g[go + o];
+        }, x);
+    }
+
+    /** x (N, C, H, W) → (N, C, OH, OW). */
+    public static Tensor avgPool2d(Tensor x, int k, int stride) {
+        int[] s = outShape(x, k, stride, "avgPool2d");
+        int nc = s[0] * s[1], h = x.dim(2), w = x.dim(3), oh = s[2], ow = s[3];
+        Tensor y = Tensor.zeros(s);
+        float[] xd = x.data(), yd = y.data();
+        int xo = x.offset();
+        float inv = 1f / (k * k);
+        for (int p = 0; p < nc; p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    float sum = 0;
+                    for (int a = 0; a < k; a++) {
+                        int rowStart = xo + p * h * w + (i * stride + a) * w + j * stride;
+                        for (int bb = 0; bb < k; bb++) sum += xd[rowStart + bb];
+                    }
+                    yd[(p * oh + i) * ow + j] = sum * inv;
+                }
+            }
+        }
+        FlopCounter.add((long) y.size() * k * k);
+        return record(y, "avg_pool2d", out -> {
+            float[] g = out.gradStorage(), gx = x.gradStorage();
+            int go = out.gradOffset(), gxo = x.gradOffset();
+            for (int p = 0; p < nc; p++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        float d = g[go + (p * oh + i) * ow + j] * inv;
+                        for (int a = 0; a < k; a++) {
+                            int rowStart = gxo + p * h * w + (i * stride + a) * w + j * stride;
+                            for (int bb = 0; bb < k; bb++) gx[rowStart + bb] += d;
+                        }
+                    }
+                }
+            }
+            FlopCounter.add((long) y.size() * k * k);
+        }, x);
+    }
+
+    private static int[] outShape(Tensor x, int k, int stride, String op) {
+        if (x.rank() != 4) throw new IllegalArgumentException(op + " expects (N, C, H, W), got " + Shape.str(x.shape()));
+        if (k < 1 || stride < 1) throw new IllegalArgumentException(op + ": kernel and stride must be ≥ 1, got " + k + ", " + stride);
+        if (x.dim(2) < k || x.dim(3) < k) {
+            throw new IllegalArgumentException(op + ": a " + k + "×" + k + " window does not fit the input " + Shape.str(x.shape()));
+        }
+        return new int[] {x.dim(0), x.dim(1), (x.dim(2) - k) / stride + 1, (x.dim(3) - k) / stride + 1};
+    }
+}
