@@ -27,6 +27,10 @@ public final class Main implements Runnable {
         cl.addSubcommand(new PredictCommand());
         cl.addSubcommand(new InspectCommand());
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new QuantizeCommand());
+        cl.addSubcommand(new PruneCommand());
+        cl.addSubcommand(new DistillCommand());
+        cl.addSubcommand(new CompareCommand());
         cl.addSubcommand(new dev.greenml.cli.footprint.FootprintCommand());
         cl.setExecutionExceptionHandler(Main::handle);
         return cl;
