@@ -24,9 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>m ≤ {@link #THIN} rows (batch-1 inference): per row, four output channels at a time,
  *       16 int8 weights loaded, widened B2F and FMA'd into float accumulators; the scale is
  *       applied once per output. Reads 1 byte per weight instead of 4.</li>
- *   <li>more rows: each band of {@link #BAND} output channels is widened once into a per-thread
- *       float buffer (small enough to stay in L2), then multiplied by the current {@link Backend}'s
- *       sgemm; widening is O(out·in) against O(m·out·in) for the product.</li>
+ *   <li>more rows: the weights are widened once per call into a per-thread float buffer, then
+ *       multiplied by the current {@link Backend}'s sgemm in one call (so the backend packs x
+ *       once); widening is O(out·in) against O(m·out·in) for the product.</li>
  * </ul>
  * Threading follows {@link JavaBackend}: output channels are split into one band per thread on a
  * ForkJoinPool when the product is large enough to pay for waking it, the caller computing the
@@ -42,7 +42,7 @@ public final class Int8Gemm {
 
     /** Up to this many rows of x, the direct (GEMV) kernel; beyond, widen + sgemm. */
     static final int THIN = 4;
-    /** Output channels widened at once on the batched path. */
+    /** Output channels per thread band on the batched path (when the backend is single-threaded). */
     static final int BAND = 64;
     /** Below this many multiply-adds, one thread (same threshold as JavaBackend). */
     static final long PARALLEL_MIN_MACS = JavaBackend.PARALLEL_MIN_MACS;
@@ -100,18 +100,16 @@ public final class Int8Gemm {
             }
             return;
         }
-        float[] w = scratch(1, BAND * in);   // (BAND, in) widened weights of one band
-        for (int ob = o0; ob < o1; ob += BAND) {
-            int rows = Math.min(BAND, o1 - ob);
-            dequantize(wq, scale, ob, rows, in, w);
-            for (int r = 0; r < m; r++) {
-                int yi = yOff + r * out + ob;
-                if (bias == null) java.util.Arrays.fill(y, yi, yi + rows, 0f);
-                else System.arraycopy(bias, biasOff + ob, y, yi, rows);
-            }
-            // y[:, ob..ob+rows) += x (m, in) · w (rows, in)ᵀ
-            backend.sgemm(false, true, m, rows, in, 1f, x, xOff, in, w, 0, in, 1f, y, yOff + ob, out);
+        int rows = o1 - o0;
+        float[] w = scratch(1, rows * in);   // (rows, in) widened weights, reused by the next call on this thread
+        dequantize(wq, scale, o0, rows, in, w);
+        for (int r = 0; r < m; r++) {
+            int yi = yOff + r * out + o0;
+            if (bias == null) java.util.Arrays.fill(y, yi, yi + rows, 0f);
+            else System.arraycopy(bias, biasOff + o0, y, yi, rows);
         }
+        // y[:, o0..o1) += x (m, in) · w (rows, in)ᵀ, one call so that the backend packs x once
+        backend.sgemm(false, true, m, rows, in, 1f, x, xOff, in, w, 0, in, 1f, y, yOff + o0, out);
     }
 
     /** w[(o − o0)·in + p] = scale[o] · wq[o·in + p] for o in [o0, o0 + rows). */

@@ -42,6 +42,7 @@ class Int8GemmTest {
             float[] wd = q.dequantize();
             for (boolean withBias : new boolean[] {true, false}) {
                 for (int threads : new int[] {1, 2}) {
+                    if ((long) m * in * out >= Int8Gemm.PARALLEL_MIN_MACS && (threads == 1 || !withBias)) continue;   // slow before C2: once
                     float[] y = new float[m * out + 1];
                     y[m * out] = 42f;   // past the end: must stay
                     Int8Gemm.linear(m, in, out, x, 3, q.q(), q.scales(), withBias ? bias : null, 2, y, 0, threads);
