@@ -40,10 +40,10 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", defaultValue = "5", description = "Interleaved measurement rounds (default ${DEFAULT-VALUE}).") int rounds;
 
-    @Option(names = "--latency-calls", defaultValue = "200", description = "Batch-1 inferences per model per round (default ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-calls", defaultValue = "4000", description = "Batch-1 inferences per model per round (default ${DEFAULT-VALUE}).")
     int latencyCalls;
 
-    @Option(names = "--throughput-batches", defaultValue = "20", description = "Batches of 256 per model per round (default ${DEFAULT-VALUE}).")
+    @Option(names = "--throughput-batches", defaultValue = "40", description = "Batches of 256 per model per round (default ${DEFAULT-VALUE}).")
     int throughputBatches;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
@@ -75,6 +75,15 @@ public final class CompareCommand implements Callable<Integer> {
         }
         int n = entries.size(), features = test.features();
         double[][] latencyUs = new double[n][rounds], rowsPerSecond = new double[n][rounds];
+        // CPU time per inference: unlike wall time, it does not grow when other processes take the
+        // cores, so it stays comparable on a shared machine. With one kernel thread all work runs on
+        // this thread, whose CPU clock has nanosecond resolution; otherwise the whole process's
+        // (10 ms ticks on Linux, hence the thousands of calls per round).
+        double[][] cpuUs1 = new double[n][rounds], cpuUs256 = new double[n][rounds];
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var threadsBean = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean oneThread = dev.greenml.kernels.Backends.current().threads() == 1;
+        java.util.function.LongSupplier cpuNanos = oneThread ? threadsBean::getCurrentThreadCpuTime : os::getProcessCpuTime;
         double[] accuracy = new double[n];
         try (Metering metering = Metering.start(footprint, "greenml-compare"); var noGrad = Autograd.noGrad()) {
             var run = metering.run;
@@ -90,22 +99,24 @@ public final class CompareCommand implements Callable<Integer> {
                 for (int i = 0; i < n; i++) {
                     Entry e = entries.get(i);
                     try (var p = run.phase(e.label + " batch 1")) {
-                        long t0 = System.nanoTime();
+                        long c0 = cpuNanos.getAsLong(), t0 = System.nanoTime();
                         for (int c = 0; c < latencyCalls; c++) {
                             int row = (r * latencyCalls + c) % test.rows();
                             e.model.forward(Tensor.view(test.x(), row * features, 1, features));
                         }
                         latencyUs[i][r] = (System.nanoTime() - t0) / 1e3 / latencyCalls;
+                        cpuUs1[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / latencyCalls;
                         run.units("inferences", latencyCalls);
                     }
                     try (var p = run.phase(e.label + " batch 256")) {
-                        long t0 = System.nanoTime();
+                        long c0 = cpuNanos.getAsLong(), t0 = System.nanoTime();
                         int batches = test.rows() / 256;
                         for (int b = 0; b < throughputBatches; b++) {
                             int from = ((r * throughputBatches + b) % batches) * 256;
                             e.model.forward(Tensor.view(test.x(), from * features, 256, features));
                         }
                         rowsPerSecond[i][r] = 256.0 * throughputBatches / ((System.nanoTime() - t0) / 1e9);
+                        cpuUs256[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / (256.0 * throughputBatches);
                         run.units("inferences", 256L * throughputBatches);
                     }
                 }
@@ -124,7 +135,9 @@ public final class CompareCommand implements Callable<Integer> {
                 m.put("test_accuracy", accuracy[i]);
                 m.put("latency_batch1_us_median", median(latencyUs[i]));
                 m.put("latency_batch1_us_rounds", latencyUs[i]);
+                m.put("latency_batch1_cpu_us_median", median(cpuUs1[i]));
                 m.put("throughput_batch256_rows_per_s_median", median(rowsPerSecond[i]));
+                m.put("batch256_cpu_us_per_row_median", median(cpuUs256[i]));
                 m.put("throughput_batch256_rows_per_s_rounds", rowsPerSecond[i]);
                 double[] b1 = phaseEnergy(result, e.label + " batch 1"), b256 = phaseEnergy(result, e.label + " batch 256");
                 double inf1 = (double) rounds * latencyCalls, inf256 = (double) rounds * throughputBatches * 256;
@@ -145,6 +158,7 @@ public final class CompareCommand implements Callable<Integer> {
             out.put("throughput_batches_per_round", throughputBatches);
             out.put("backend", dev.greenml.kernels.Backends.current().name());
             out.put("threads", dev.greenml.kernels.Backends.current().threads());
+            out.put("cpu_time_clock", oneThread ? "this thread's CPU time (ns resolution)" : "process CPU time (10 ms ticks)");
             out.put("energy_method", result.energy().method() + " (" + result.energy().source() + "), ±"
                     + Math.round(100 * result.energy().uncertainty()) + "%");
             out.put("carbon_method", String.format(Locale.ROOT, "IT energy × PUE %.2f × %.0f g CO2e/kWh (%s, %s %s)", result.carbon().pue(),
@@ -193,15 +207,17 @@ public final class CompareCommand implements Callable<Integer> {
     private static void printTable(Output o, List<Map<String, Object>> rows, FootprintResult r) {
         int w = 5;
         for (var m : rows) w = Math.max(w, m.get("model").toString().length());
-        o.text("%-" + w + "s %12s %11s %9s %12s %14s %14s %14s", "model", "file bytes", "parameters", "accuracy", "latency b=1",
-                "rows/s b=256", "J/1k inf b256", "g CO2e/1k b256");
+        o.text("%-" + w + "s %12s %11s %9s %12s %12s %12s %12s %10s %12s %10s", "model", "file bytes", "parameters", "accuracy", "latency b=1",
+                "CPU b=1", "rows/s b=256", "CPU/row b256", "J/1k b=1", "J/1k b=256", "g CO2e/1k");
         for (var m : rows) {
-            o.text("%-" + w + "s %,12d %,11d %8.2f%% %10.1f µs %,14.0f %14.4f %14.6f", m.get("model"), m.get("file_bytes"), m.get("parameters"),
-                    100 * (double) m.get("test_accuracy"), (double) m.get("latency_batch1_us_median"),
-                    (double) m.get("throughput_batch256_rows_per_s_median"), (double) m.get("energy_per_1000_inferences_batch256_j"),
-                    (double) m.get("co2e_per_1000_inferences_batch256_g"));
+            o.text("%-" + w + "s %,12d %,11d %8.2f%% %9.1f µs %9.1f µs %,12.0f %9.2f µs %10.4f %12.4f %10.6f", m.get("model"), m.get("file_bytes"),
+                    m.get("parameters"), 100 * (double) m.get("test_accuracy"), (double) m.get("latency_batch1_us_median"),
+                    (double) m.get("latency_batch1_cpu_us_median"), (double) m.get("throughput_batch256_rows_per_s_median"),
+                    (double) m.get("batch256_cpu_us_per_row_median"), (double) m.get("energy_per_1000_inferences_batch1_j"),
+                    (double) m.get("energy_per_1000_inferences_batch256_j"), (double) m.get("co2e_per_1000_inferences_batch256_g"));
         }
-        o.text("energy: %s (%s), ±%d%%; CO2e: × PUE %.2f × %.0f g/kWh (%s). Latency and throughput: medians of the rounds.",
+        o.text("energy: %s (%s), ±%d%%; CO2e (batch 256): × PUE %.2f × %.0f g/kWh (%s). Latency, throughput and CPU time"
+                + " (the whole process's, per inference): medians of the rounds.",
                 r.energy().method(), r.energy().source(), Math.round(100 * r.energy().uncertainty()), r.carbon().pue(),
                 r.carbon().gramsPerKWh(), r.carbon().location());
     }
