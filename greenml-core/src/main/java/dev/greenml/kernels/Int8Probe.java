@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The measurement behind {@link Int8Gemm}'s design: for y = x · Wᵀ with int8 W (out, in), which
- * inner loop is fastest on this CPU with the Vector API? Single thread, interleaved repeats,
- * medians. Candidates:
+ * inner loop is fastest on this CPU with the Vector API? Single thread, thread CPU time,
+ * interleaved repeats, medians. Candidates:
  * <ul>
  *   <li>{@code f32}: the float GEMV of {@link JavaBackend} (the baseline to beat);</li>
  *   <li>{@code w8-b2f}: float activations, int8 weights widened to float in the kernel (B2F) and
@@ -38,6 +38,9 @@ public final class Int8Probe {
     private Int8Probe() {}
 
     static volatile float sink;
+
+    /** This thread's CPU time: unlike wall time, unaffected by other processes taking the cores of a shared machine. */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) {
         int[][] shapes = {{784, 256}, {256, 128}, {1000, 200}, {784, 1024}};
@@ -74,16 +77,16 @@ public final class Int8Probe {
             for (int rep = 0; rep < repeats; rep++) {
                 for (int k = 0; k < impls.length; k++) {
                     int calls = 2000;
-                    long t0 = System.nanoTime();
+                    long t0 = CPU.getCurrentThreadCpuTime();
                     for (int c = 0; c < calls; c++) impls[k].run();
-                    ns[k][rep] = (System.nanoTime() - t0) / (double) calls;
+                    ns[k][rep] = (CPU.getCurrentThreadCpuTime() - t0) / (double) calls;
                     sink += y[0];
                 }
             }
             double base = median(ns[0]);
             for (int k = 0; k < impls.length; k++) {
                 double m = median(ns[k]);
-                System.out.printf(Locale.ROOT, "{\"shape\":\"1x%dx%d\",\"impl\":\"%s\",\"median_us\":%.2f,\"speedup_vs_f32\":%.2f}%n",
+                System.out.printf(Locale.ROOT, "{\"shape\":\"1x%dx%d\",\"impl\":\"%s\",\"median_cpu_us\":%.2f,\"speedup_vs_f32\":%.2f}%n",
                         in, out, names[k], m / 1e3, base / m);
             }
         }
