@@ -136,8 +136,10 @@ public final class CompareCommand implements Callable<Integer> {
                 m.put("latency_batch1_us_median", median(latencyUs[i]));
                 m.put("latency_batch1_us_rounds", latencyUs[i]);
                 m.put("latency_batch1_cpu_us_median", median(cpuUs1[i]));
+                m.put("latency_batch1_cpu_us_rounds", cpuUs1[i]);
                 m.put("throughput_batch256_rows_per_s_median", median(rowsPerSecond[i]));
                 m.put("batch256_cpu_us_per_row_median", median(cpuUs256[i]));
+                m.put("batch256_cpu_us_per_row_rounds", cpuUs256[i]);
                 m.put("throughput_batch256_rows_per_s_rounds", rowsPerSecond[i]);
                 double[] b1 = phaseEnergy(result, e.label + " batch 1"), b256 = phaseEnergy(result, e.label + " batch 256");
                 double inf1 = (double) rounds * latencyCalls, inf256 = (double) rounds * throughputBatches * 256;

@@ -24,9 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>m ≤ {@link #THIN} rows (batch-1 inference): per row, four output channels at a time,
  *       16 int8 weights loaded, widened B2F and FMA'd into float accumulators; the scale is
  *       applied once per output. Reads 1 byte per weight instead of 4.</li>
- *   <li>more rows: the weights are widened once per call into a per-thread float buffer, then
- *       multiplied by the current {@link Backend}'s sgemm in one call (so the backend packs x
- *       once); widening is O(out·in) against O(m·out·in) for the product.</li>
+ *   <li>more rows: the int8 values are widened once per call into a per-thread float buffer
+ *       (unscaled), multiplied by the current {@link Backend}'s sgemm in one call (so the backend
+ *       packs x once), and the scales and bias applied to the (m, out) result; widening is
+ *       O(out·in) against O(m·out·in) for the product.</li>
  * </ul>
  * Threading follows {@link JavaBackend}: output channels are split into one band per thread on a
  * ForkJoinPool when the product is large enough to pay for waking it, the caller computing the
@@ -101,15 +102,29 @@ public final class Int8Gemm {
             return;
         }
         int rows = o1 - o0;
-        float[] w = scratch(1, rows * in);   // (rows, in) widened weights, reused by the next call on this thread
-        dequantize(wq, scale, o0, rows, in, w);
+        float[] w = scratch(1, rows * in);   // (rows, in) q widened to float, reused by the next call on this thread
+        widen(wq, o0, rows, in, w);
+        // y[:, o0..o1) = x (m, in) · q (rows, in)ᵀ, one call so that the backend packs x once; then
+        // y[r, o] = scale[o] · y[r, o] + b[o]: m·rows multiplies instead of rows·in in the widening
+        backend.sgemm(false, true, m, rows, in, 1f, x, xOff, in, w, 0, in, 0f, y, yOff + o0, out);
         for (int r = 0; r < m; r++) {
-            int yi = yOff + r * out + o0;
-            if (bias == null) java.util.Arrays.fill(y, yi, yi + rows, 0f);
-            else System.arraycopy(bias, biasOff + o0, y, yi, rows);
+            int yi = yOff + r * out + o0, j = 0;
+            for (int bound = F.loopBound(rows); j < bound; j += VL) {
+                FloatVector v = FloatVector.fromArray(F, y, yi + j).mul(FloatVector.fromArray(F, scale, o0 + j));
+                if (bias != null) v = v.add(FloatVector.fromArray(F, bias, biasOff + o0 + j));
+                v.intoArray(y, yi + j);
+            }
+            for (; j < rows; j++) y[yi + j] = y[yi + j] * scale[o0 + j] + (bias == null ? 0f : bias[biasOff + o0 + j]);
         }
-        // y[:, o0..o1) += x (m, in) · w (rows, in)ᵀ, one call so that the backend packs x once
-        backend.sgemm(false, true, m, rows, in, 1f, x, xOff, in, w, 0, in, 1f, y, yOff + o0, out);
+    }
+
+    /** w[(o − o0)·in + p] = wq[o·in + p] as float, for o in [o0, o0 + rows). */
+    private static void widen(byte[] wq, int o0, int rows, int in, float[] w) {
+        int src = o0 * in, n = rows * in, p = 0;   // the rows are contiguous: one flat loop
+        for (int bound = B.loopBound(n); p < bound; p += VL) {
+            ((FloatVector) ByteVector.fromArray(B, wq, src + p).convertShape(VectorOperators.B2F, F, 0)).intoArray(w, p);
+        }
+        for (; p < n; p++) w[p] = wq[src + p];
     }
 
     /** w[(o − o0)·in + p] = scale[o] · wq[o·in + p] for o in [o0, o0 + rows). */
