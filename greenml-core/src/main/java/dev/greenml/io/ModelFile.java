@@ -114,7 +114,10 @@ public final class ModelFile {
         return SafeTensors.write(path, entries, meta);
     }
 
-    /** Reads a model file; fails with one clear {@link ModelFileException} and no half-built model. */
+    /**
+     * Reads a model file, returning the model in eval mode; fails with one clear
+     * {@link ModelFileException} and no half-built model.
+     */
     public static Loaded load(Path path) {
         SafeTensorsFile file = SafeTensors.read(path);
         String where = path.getFileName().toString();
@@ -179,6 +182,9 @@ public final class ModelFile {
             Module layer = quantizable.get(prefix);
             ModuleTree.replace(model, layer, ModuleTree.quantizedForm(prefix, layer, q));
         });
+        // Ready for inference: BatchNorm uses its saved running statistics and Dropout is off.
+        // Trainer.fit switches back to training mode when a loaded model is trained further.
+        model.eval();
         return new Loaded(model, file.metadata(), file.fileSizeBytes());
     }
 

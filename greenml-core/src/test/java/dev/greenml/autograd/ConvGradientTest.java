@@ -1,0 +1,124 @@
+package dev.greenml.autograd;
+
+import static dev.greenml.autograd.GradCheck.check;
+import static dev.greenml.autograd.GradCheck.random;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.greenml.kernels.Backend;
+import dev.greenml.kernels.Backends;
+import dev.greenml.kernels.BackendsUnderTest;
+import dev.greenml.nn.BatchNorm2d;
+import dev.greenml.nn.Dropout;
+import dev.greenml.nn.Flatten;
+import dev.greenml.tensor.Rng;
+import dev.greenml.tensor.Tensor;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The convolutional layers' backward against finite differences, on every backend. */
+class ConvGradientTest {
+
+    private final Backend saved = Backends.current();
+
+    static Stream<Backend> backends() {
+        return BackendsUnderTest.all().stream();
+    }
+
+    @AfterEach void restore() {
+        Backends.setCurrent(saved);
+    }
+
+    @ParameterizedTest @MethodSource("backends")
+    void conv2dGradientMatchesFiniteDifferences(Backend b) {
+        Backends.setCurrent(b);
+        // padding 1, stride 1: the preset's geometry, two samples, two input channels
+        check(in -> ConvOps.conv2d(in[0], in[1], in[2], 1, 1), random(1, 2, 2, 5, 5), random(2, 3, 2, 3, 3), random(3, 3));
+        // stride 2, no padding, no bias, non-square input
+        check(in -> ConvOps.conv2d(in[0], in[1], null, 2, 0), random(4, 1, 3, 7, 6), random(5, 2, 3, 3, 3));
+        // stride 2 with padding 2 and a 1×1-channel 5×5 kernel
+        check(in -> ConvOps.conv2d(in[0], in[1], in[2], 2, 2), random(6, 2, 1, 4, 4), random(7, 2, 1, 5, 5), random(8, 2));
+    }
+
+    @ParameterizedTest @MethodSource("backends")
+    void poolingGradientsMatchFiniteDifferences(Backend b) {
+        Backends.setCurrent(b);
+        // distinct values at least 0.1 apart, so that a ±h probe never changes which element is the maximum
+        check(in -> PoolOps.maxPool2d(in[0], 2, 2), distinct(11, 2, 2, 4, 6));
+        check(in -> PoolOps.maxPool2d(in[0], 3, 2), distinct(12, 1, 2, 7, 5));   // overlapping windows
+        check(in -> PoolOps.avgPool2d(in[0], 2, 2), random(13, 2, 2, 4, 6));
+        check(in -> PoolOps.avgPool2d(in[0], 3, 1), random(14, 1, 2, 5, 5));
+    }
+
+    @ParameterizedTest @MethodSource("backends")
+    void batchNormGradientMatchesFiniteDifferencesInTrainingAndEval(Backend b) {
+        Backends.setCurrent(b);
+        Tensor rm = random(20, 3), rv = Tensor.of(new int[] {3}, 0.5f, 1.5f, 2f);
+        check(in -> NormOps.batchNorm2d(in[0], in[1], in[2], Tensor.zeros(3), Tensor.full(1f, 3), true, 0.1f, 1e-5f),
+                1e-2, 3e-2, random(21, 2, 3, 3, 2), random(22, 3), random(23, 3));
+        check(in -> NormOps.batchNorm2d(in[0], in[1], in[2], rm, rv, false, 0.1f, 1e-5f),
+                random(24, 2, 3, 2, 2), random(25, 3), random(26, 3));
+    }
+
+    @ParameterizedTest @MethodSource("backends")
+    void dropoutAndFlattenGradientsMatchFiniteDifferences(Backend b) {
+        Backends.setCurrent(b);
+        // a fresh layer with the same seed in every call: the same mask for every probe
+        check(in -> new Dropout(0.5f, 7).forward(in[0]), random(30, 4, 6));
+        check(in -> Ops.mul(new Flatten().forward(in[0]), in[1]), random(31, 2, 3, 2, 2), random(32, 2, 12));
+    }
+
+    @Test void dropoutScalesSurvivorsInTrainingAndIsTheIdentityInEval() {
+        Dropout d = new Dropout(0.25f, 3);
+        Tensor x = Tensor.full(2f, 10_000);
+        Tensor y = d.forward(x);
+        int zeros = 0;
+        for (int i = 0; i < y.size(); i++) {
+            if (y.get(i) == 0f) zeros++;
+            else assertThat(y.get(i)).isEqualTo(2f / 0.75f);
+        }
+        assertThat(zeros).isBetween(2_300, 2_700);                                        // ≈ p·n
+        assertThat(new Dropout(0.25f, 3).forward(x).toArray()).isEqualTo(y.toArray());   // seeded
+        d.eval();
+        assertThat(d.forward(x)).isSameAs(x);
+    }
+
+    @Test void batchNormUpdatesRunningStatisticsLikePyTorch() {
+        // x holds channel 0 = {1, 2, 3, 4}, channel 1 = {−2, 0, 2, 4}: means 2.5 and 1, biased
+        // variances 1.25 and 5, unbiased 5/3 and 20/3. momentum 0.1 from (0, 1):
+        //   running_mean = 0.1·μ, running_var = 0.9 + 0.1·unbiased
+        BatchNorm2d bn = new BatchNorm2d(2);
+        Tensor x = Tensor.of(new int[] {2, 2, 1, 2}, 1, 2, -2, 0, 3, 4, 2, 4);
+        Tensor y = bn.forward(x);
+        assertThat(bn.runningMean.toArray()).containsExactly(new float[] {0.25f, 0.1f}, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(bn.runningVar.toArray()).containsExactly(new float[] {0.9f + 0.5f / 3, 0.9f + 2f / 3},
+                org.assertj.core.data.Offset.offset(1e-6f));
+        // normalized output: (1 − 2.5)/√(1.25 + 1e-5)
+        assertThat(y.get(0)).isCloseTo((float) (-1.5 / Math.sqrt(1.25 + 1e-5)), org.assertj.core.data.Offset.offset(1e-5f));
+        bn.eval();
+        Tensor e = bn.forward(x);   // eval: (x − running_mean)/√(running_var + ε)
+        assertThat(e.get(0)).isCloseTo((float) ((1 - 0.25) / Math.sqrt(0.9 + 0.5 / 3 + 1e-5)), org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(bn.runningMean.get(0)).isEqualTo(0.25f);   // eval does not update
+    }
+
+    @Test void badShapesAreRejectedWithTheShapes() {
+        assertThatThrownBy(() -> ConvOps.conv2d(Tensor.zeros(1, 2, 5, 5), Tensor.zeros(3, 1, 3, 3), null, 1, 0))
+                .hasMessageContaining("[1, 2, 5, 5]").hasMessageContaining("[3, 1, 3, 3]");
+        assertThatThrownBy(() -> ConvOps.conv2d(Tensor.zeros(1, 1, 2, 2), Tensor.zeros(1, 1, 3, 3), null, 1, 0))
+                .hasMessageContaining("does not fit");
+        assertThatThrownBy(() -> PoolOps.maxPool2d(Tensor.zeros(1, 1, 1, 1), 2, 2)).hasMessageContaining("window does not fit");
+    }
+
+    /** A random permutation of 0, 0.1, 0.2, … shaped as given: all values distinct by 0.1. */
+    private static Tensor distinct(long seed, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        int[] order = new int[t.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        new Rng(seed).shuffle(order);
+        for (int i = 0; i < order.length; i++) t.set(i, order[i] * 0.1f - order.length * 0.05f);
+        return t;
+    }
+}
