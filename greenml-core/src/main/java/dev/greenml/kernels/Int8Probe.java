@@ -67,11 +67,12 @@ public final class Int8Probe {
                 }
             };
             Runnable b2f = () -> w8b2f(x, wq, in, out, y);
+            Runnable b2f8 = () -> w8b2f8(x, wq, in, out, y);
             Runnable b2i = () -> a8b2i(x, qx, xi, wq, in, out, y);
             Runnable b2s = () -> a8b2s(x, qx, xs, wq, in, out, y);
             Runnable scalar = () -> a8scalar(x, qx, wq, in, out, y);
-            String[] names = {"f32", "w8-b2f", "a8w8-b2i", "a8w8-b2s", "a8w8-scalar"};
-            Runnable[] impls = {f32, b2f, b2i, b2s, scalar};
+            String[] names = {"f32", "w8-b2f", "a8w8-b2i", "a8w8-b2s", "a8w8-scalar", "w8-b2f-8rows"};
+            Runnable[] impls = {f32, b2f, b2i, b2s, scalar, b2f8};
             double[][] ns = new double[impls.length][repeats];
             for (Runnable impl : impls) for (int i = 0; i < 20000; i++) impl.run();   // C2 warm-up
             for (int rep = 0; rep < repeats; rep++) {
@@ -115,6 +116,35 @@ public final class Int8Probe {
             y[o + 1] = a1.reduceLanes(VectorOperators.ADD) * 0.002f;
             y[o + 2] = a2.reduceLanes(VectorOperators.ADD) * 0.002f;
             y[o + 3] = a3.reduceLanes(VectorOperators.ADD) * 0.002f;
+        }
+    }
+
+    /** As w8b2f with eight output channels per pass over x (x loaded once for eight rows). */
+    static void w8b2f8(float[] x, byte[] wq, int in, int out, float[] y) {
+        for (int o = 0; o < out; o += 8) {
+            int r0 = o * in;
+            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+            FloatVector a4 = FloatVector.zero(F), a5 = FloatVector.zero(F), a6 = FloatVector.zero(F), a7 = FloatVector.zero(F);
+            for (int p = 0, bound = F.loopBound(in); p < bound; p += VL) {
+                FloatVector xv = FloatVector.fromArray(F, x, p);
+                int b = r0 + p;
+                a0 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b).convertShape(VectorOperators.B2F, F, 0), a0);
+                a1 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b + in).convertShape(VectorOperators.B2F, F, 0), a1);
+                a2 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b + 2 * in).convertShape(VectorOperators.B2F, F, 0), a2);
+                a3 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b + 3 * in).convertShape(VectorOperators.B2F, F, 0), a3);
+                a4 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b + 4 * in).convertShape(VectorOperators.B2F, F, 0), a4);
+                a5 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b + 5 * in).convertShape(VectorOperators.B2F, F, 0), a5);
+                a6 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b + 6 * in).convertShape(VectorOperators.B2F, F, 0), a6);
+                a7 = xv.fma((FloatVector) ByteVector.fromArray(BQ, wq, b + 7 * in).convertShape(VectorOperators.B2F, F, 0), a7);
+            }
+            y[o] = a0.reduceLanes(VectorOperators.ADD) * 0.002f;
+            y[o + 1] = a1.reduceLanes(VectorOperators.ADD) * 0.002f;
+            y[o + 2] = a2.reduceLanes(VectorOperators.ADD) * 0.002f;
+            y[o + 3] = a3.reduceLanes(VectorOperators.ADD) * 0.002f;
+            y[o + 4] = a4.reduceLanes(VectorOperators.ADD) * 0.002f;
+            y[o + 5] = a5.reduceLanes(VectorOperators.ADD) * 0.002f;
+            y[o + 6] = a6.reduceLanes(VectorOperators.ADD) * 0.002f;
+            y[o + 7] = a7.reduceLanes(VectorOperators.ADD) * 0.002f;
         }
     }
 
