@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>{@code f32}: the float GEMV of {@link JavaBackend} (the baseline to beat);</li>
  *   <li>{@code w8-b2f}: float activations, int8 weights widened to float in the kernel (B2F) and
- *       FMA'd; the per-channel scale applied once per output;</li>
+ *       FMA'd; the per-channel scale applied once per output ({@code w8-b2f-8rows}: eight output
+ *       channels per pass over x instead of four);</li>
  *   <li>{@code a8w8-b2i}: activations quantized per row to int8 (then widened once to int),
  *       weights widened B2I, int32 multiply-add;</li>
  *   <li>{@code a8w8-b2s}: both widened to 16 bits, 16-bit products (|127·127| fits), widened
