@@ -77,6 +77,31 @@ class PruningTest {
         assertThat(zeros(w)).isEqualTo(Math.round(0.5 * 91));
     }
 
+    @Test void fineTuningWithTheMaskReappliedKeepsTheExactSparsity() {
+        Mlp m = model();
+        Pruning.Masks masks = Pruning.magnitude(m, 0.7, true);
+        Rng rng = new Rng(9);
+        float[] x = new float[64 * 13];
+        int[] y = new int[64];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < y.length; i++) y[i] = rng.nextInt(3);
+        var config = new dev.greenml.train.TrainConfig("cross-entropy", "adam", 0.01f, 3, 8, 1, -1, 0, true);
+        Map<String, float[]> before = new java.util.HashMap<>();
+        Pruning.prunable(m).forEach((n, t) -> before.put(n, t.toArray()));
+        new dev.greenml.train.Trainer(m, config).fit(dev.greenml.data.Dataset.classification(x, 13, y), null,
+                new dev.greenml.train.Trainer.Listener() {
+                    @Override public void onStep(int epoch, int step, int steps, float loss, int rows) { masks.apply(); }
+                });
+        long zeros = 0, changed = 0;
+        for (Map.Entry<String, Tensor> e : Pruning.prunable(m).entrySet()) {
+            zeros += zeros(e.getValue());
+            float[] b = before.get(e.getKey());
+            for (int i = 0; i < b.length; i++) if (b[i] != 0f && e.getValue().get(i) != b[i]) changed++;
+        }
+        assertThat(zeros).isEqualTo(Math.round(0.7 * 141));
+        assertThat(changed).as("the surviving weights were trained").isPositive();
+    }
+
     @Test void badSparsityIsRefused() {
         assertThatThrownBy(() -> Pruning.magnitude(model(), 1.0, true)).hasMessageContaining("--sparsity must be in [0, 1)");
         assertThatThrownBy(() -> Pruning.magnitude(model(), -0.1, true)).hasMessageContaining("--sparsity");
