@@ -30,6 +30,10 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ReportCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new TokenizerCommand());
+        cl.addSubcommand(new QuantizeCommand());
+        cl.addSubcommand(new PruneCommand());
+        cl.addSubcommand(new DistillCommand());
+        cl.addSubcommand(new CompareCommand());
         cl.addSubcommand(new dev.greenml.cli.footprint.FootprintCommand());
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::handleParameters);

@@ -10,7 +10,7 @@ public class Sequential extends Module {
     private final List<Module> layers;
 
     public Sequential(List<Module> layers) {
-        this.layers = List.copyOf(layers);
+        this.layers = new java.util.ArrayList<>(layers);
     }
 
     public Sequential(Module... layers) {
@@ -22,7 +22,10 @@ public class Sequential extends Module {
         return x;
     }
 
-    public List<Module> layers() { return layers; }
+    public List<Module> layers() { return java.util.Collections.unmodifiableList(layers); }
+
+    /** Replaces layer {@code index} (model compression swaps a Linear for its quantized form; see ModuleTree). */
+    void set(int index, Module layer) { layers.set(index, layer); }
 
     @Override protected Iterable<Module> children() { return layers; }
 

@@ -1,0 +1,228 @@
+package dev.greenml.cli;
+
+import dev.greenml.autograd.Autograd;
+import dev.greenml.data.Dataset;
+import dev.greenml.data.FashionMnist;
+import dev.greenml.footprint.run.FootprintResult;
+import dev.greenml.io.ModelFile;
+import dev.greenml.nn.Model;
+import dev.greenml.nn.ModuleTree;
+import dev.greenml.tensor.Tensor;
+import dev.greenml.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** greenml compare: several model files side by side, all measured in one metered run. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Compare model files on Fashion-MNIST in one run: file size, parameters, test accuracy, latency at batch 1,",
+                "throughput at batch 256, and energy and CO2e per 1,000 inferences. The models are measured in interleaved rounds",
+                "(round 1 of every model, then round 2, …) so that load from other processes hits them alike; each model's",
+                "inference runs in its own footprint phases, and its energy per 1,000 inferences is that of its phases divided",
+                "by the inferences they ran. Latency and throughput are medians over the rounds.",
+                "Example: greenml compare m.safetensors m-int8.safetensors student.safetensors --data fashion-mnist --json"})
+public final class CompareCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE.safetensors") List<Path> models;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist", paramLabel = "fashion-mnist|DIR", description = "Test data (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Interleaved measurement rounds (default ${DEFAULT-VALUE}).") int rounds;
+
+    @Option(names = "--latency-calls", defaultValue = "4000", description = "Batch-1 inferences per model per round (default ${DEFAULT-VALUE}).")
+    int latencyCalls;
+
+    @Option(names = "--throughput-batches", defaultValue = "40", description = "Batches of 256 per model per round (default ${DEFAULT-VALUE}).")
+    int throughputBatches;
+
+    @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
+
+    @Mixin BackendOptions backendOptions;
+
+    @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
+
+    private record Entry(String label, Path file, Model model, long bytes, long parameters, long nonZero) {}
+
+    @Override public Integer call() throws Exception {
+        Output o = new Output(spec.commandLine(), json);
+        if (rounds < 1 || latencyCalls < 1 || throughputBatches < 1) throw new UserError("--rounds, --latency-calls and --throughput-batches must be at least 1");
+        o.log("%s", backendOptions.apply());
+        List<Entry> entries = new ArrayList<>();
+        for (Path p : models) {
+            ModelFile.Loaded l = ModelFile.load(p);
+            l.model().eval();
+            String label = p.getFileName().toString();
+            for (Entry e : entries) if (e.label.equals(label)) label = p.toString();
+            entries.add(new Entry(label, p, l.model(), Files.size(p), ModuleTree.parameterCount(l.model()), nonZero(l.model())));
+        }
+        FashionMnist.Splits splits = FashionData.load(data);
+        Dataset test = splits.test();
+        for (Entry e : entries) {
+            if (e.model.config().inputFeatures() != test.features()) {
+                throw new UserError(e.file + " takes " + e.model.config().inputFeatures() + " inputs but the data has " + test.features() + " features");
+            }
+        }
+        int n = entries.size(), features = test.features();
+        double[][] latencyUs = new double[n][rounds], rowsPerSecond = new double[n][rounds];
+        // CPU time per inference: unlike wall time, it does not grow when other processes take the
+        // cores, so it stays comparable on a shared machine. With one kernel thread all work runs on
+        // this thread, whose CPU clock has nanosecond resolution; otherwise the whole process's
+        // (10 ms ticks on Linux, hence the thousands of calls per round).
+        double[][] cpuUs1 = new double[n][rounds], cpuUs256 = new double[n][rounds];
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var threadsBean = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean oneThread = dev.greenml.kernels.Backends.current().threads() == 1;
+        java.util.function.LongSupplier cpuNanos = oneThread ? threadsBean::getCurrentThreadCpuTime : os::getProcessCpuTime;
+        double[] accuracy = new double[n];
+        try (Metering metering = Metering.start(footprint, "greenml-compare"); var noGrad = Autograd.noGrad()) {
+            var run = metering.run;
+            for (int i = 0; i < n; i++) {   // accuracy, and a warm-up of both paths so that round 1 is not JIT time
+                Entry e = entries.get(i);
+                try (var p = run.phase(e.label + " accuracy")) {
+                    accuracy[i] = Trainer.evaluate(e.model, test, "cross-entropy", 1000).accuracy();
+                }
+                for (int w = 0; w < 300; w++) e.model.forward(Tensor.view(test.x(), (w % test.rows()) * features, 1, features));
+                for (int w = 0; w < 5; w++) e.model.forward(Tensor.view(test.x(), 0, 256, features));
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < n; i++) {
+                    Entry e = entries.get(i);
+                    try (var p = run.phase(e.label + " batch 1")) {
+                        long c0 = cpuNanos.getAsLong(), t0 = System.nanoTime();
+                        for (int c = 0; c < latencyCalls; c++) {
+                            int row = (r * latencyCalls + c) % test.rows();
+                            e.model.forward(Tensor.view(test.x(), row * features, 1, features));
+                        }
+                        latencyUs[i][r] = (System.nanoTime() - t0) / 1e3 / latencyCalls;
+                        cpuUs1[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / latencyCalls;
+                        run.units("inferences", latencyCalls);
+                    }
+                    try (var p = run.phase(e.label + " batch 256")) {
+                        long c0 = cpuNanos.getAsLong(), t0 = System.nanoTime();
+                        int batches = test.rows() / 256;
+                        for (int b = 0; b < throughputBatches; b++) {
+                            int from = ((r * throughputBatches + b) % batches) * 256;
+                            e.model.forward(Tensor.view(test.x(), from * features, 256, features));
+                        }
+                        rowsPerSecond[i][r] = 256.0 * throughputBatches / ((System.nanoTime() - t0) / 1e9);
+                        cpuUs256[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / (256.0 * throughputBatches);
+                        run.units("inferences", 256L * throughputBatches);
+                    }
+                }
+            }
+            FootprintResult result = metering.finish(Path.of(".").toAbsolutePath(), o);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Entry e = entries.get(i);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("model", e.label);
+                m.put("file", e.file.toAbsolutePath().toString());
+                m.put("file_bytes", e.bytes);
+                m.put("parameters", e.parameters);
+                m.put("nonzero_parameters", e.nonZero);
+                m.put("storage", storage(e.model));
+                m.put("test_accuracy", accuracy[i]);
+                m.put("latency_batch1_us_median", median(latencyUs[i]));
+                m.put("latency_batch1_us_rounds", latencyUs[i]);
+                m.put("latency_batch1_cpu_us_median", median(cpuUs1[i]));
+                m.put("latency_batch1_cpu_us_rounds", cpuUs1[i]);
+                m.put("throughput_batch256_rows_per_s_median", median(rowsPerSecond[i]));
+                m.put("batch256_cpu_us_per_row_median", median(cpuUs256[i]));
+                m.put("batch256_cpu_us_per_row_rounds", cpuUs256[i]);
+                m.put("throughput_batch256_rows_per_s_rounds", rowsPerSecond[i]);
+                double[] b1 = phaseEnergy(result, e.label + " batch 1"), b256 = phaseEnergy(result, e.label + " batch 256");
+                double inf1 = (double) rounds * latencyCalls, inf256 = (double) rounds * throughputBatches * 256;
+                m.put("energy_per_1000_inferences_batch1_j", b1[0] / inf1 * 1000);
+                m.put("energy_per_1000_inferences_batch256_j", b256[0] / inf256 * 1000);
+                m.put("co2e_per_1000_inferences_batch1_g", grams(result, b1[0]) / inf1 * 1000);
+                m.put("co2e_per_1000_inferences_batch256_g", grams(result, b256[0]) / inf256 * 1000);
+                m.put("energy_method", b256[1] == 1 ? result.energy().method() + " (" + result.energy().source() + ")" : "");
+                rows.add(m);
+            }
+            printTable(o, rows, result);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("command", "compare");
+            out.put("data", data);
+            out.put("test_rows", test.rows());
+            out.put("rounds", rounds);
+            out.put("latency_calls_per_round", latencyCalls);
+            out.put("throughput_batches_per_round", throughputBatches);
+            out.put("backend", dev.greenml.kernels.Backends.current().name());
+            out.put("threads", dev.greenml.kernels.Backends.current().threads());
+            out.put("cpu_time_clock", oneThread ? "this thread's CPU time (ns resolution)" : "process CPU time (10 ms ticks)");
+            out.put("energy_method", result.energy().method() + " (" + result.energy().source() + "), ±"
+                    + Math.round(100 * result.energy().uncertainty()) + "%");
+            out.put("carbon_method", String.format(Locale.ROOT, "IT energy × PUE %.2f × %.0f g CO2e/kWh (%s, %s %s)", result.carbon().pue(),
+                    result.carbon().gramsPerKWh(), result.carbon().location(), result.carbon().source(), result.carbon().year()));
+            out.put("models", rows);
+            out.put("footprint", Metering.asJson(result));
+            o.result(out);
+        }
+        return 0;
+    }
+
+    /** Joules of every phase named {@code name} (summed over rounds), and 1 when any was found. */
+    private static double[] phaseEnergy(FootprintResult r, String name) {
+        double j = 0, found = 0;
+        for (FootprintResult.PhaseResult p : r.phases()) {
+            if (p.name().equals(name)) {
+                j += p.energy().joules();
+                found = 1;
+            }
+        }
+        return new double[] {j, found};
+    }
+
+    /** Grams CO2e of {@code joules} of IT energy, with the run's PUE and grid intensity. */
+    private static double grams(FootprintResult r, double joules) {
+        return joules / 3.6e6 * r.carbon().pue() * r.carbon().gramsPerKWh();
+    }
+
+    private static long nonZero(Model m) {
+        long n = 0;
+        for (Tensor t : m.namedParameters().values()) for (int i = 0; i < t.size(); i++) if (t.get(i) != 0f) n++;
+        for (var q : ModuleTree.quantized(m)) for (byte b : q.weights().q()) if (b != 0) n++;
+        return n;
+    }
+
+    private static String storage(Model m) {
+        return ModuleTree.quantized(m).isEmpty() ? "float32" : "int8 weights (" + ModuleTree.quantized(m).size() + " layers)";
+    }
+
+    static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+
+    private static void printTable(Output o, List<Map<String, Object>> rows, FootprintResult r) {
+        int w = 5;
+        for (var m : rows) w = Math.max(w, m.get("model").toString().length());
+        o.text("%-" + w + "s %12s %11s %9s %12s %12s %12s %12s %10s %12s %10s", "model", "file bytes", "parameters", "accuracy", "latency b=1",
+                "CPU b=1", "rows/s b=256", "CPU/row b256", "J/1k b=1", "J/1k b=256", "g CO2e/1k");
+        for (var m : rows) {
+            o.text("%-" + w + "s %,12d %,11d %8.2f%% %9.1f µs %9.1f µs %,12.0f %9.2f µs %10.4f %12.4f %10.6f", m.get("model"), m.get("file_bytes"),
+                    m.get("parameters"), 100 * (double) m.get("test_accuracy"), (double) m.get("latency_batch1_us_median"),
+                    (double) m.get("latency_batch1_cpu_us_median"), (double) m.get("throughput_batch256_rows_per_s_median"),
+                    (double) m.get("batch256_cpu_us_per_row_median"), (double) m.get("energy_per_1000_inferences_batch1_j"),
+                    (double) m.get("energy_per_1000_inferences_batch256_j"), (double) m.get("co2e_per_1000_inferences_batch256_g"));
+        }
+        o.text("energy: %s (%s), ±%d%%; CO2e (batch 256): × PUE %.2f × %.0f g/kWh (%s). Latency, throughput and CPU time"
+                + " (the whole process's, per inference): medians of the rounds.",
+                r.energy().method(), r.energy().source(), Math.round(100 * r.energy().uncertainty()), r.carbon().pue(),
+                r.carbon().gramsPerKWh(), r.carbon().location());
+    }
+}
