@@ -124,12 +124,12 @@ class ModelFileTest {
     }
 
     @Test
-    void int8WeightsAreRefused() {
+    void int8TensorsWithoutQuantizationMetadataAreRefused() {
         List<TensorEntry> tensors = entries(model());
         tensors.set(1, TensorEntry.ofInt8("0.bias", new long[] {8}, new byte[8]));
         assertThatThrownBy(() -> ModelFile.load(write(tensors, CONFIG_2_8_3)))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessageContaining("'0.bias' is I8").hasMessageContaining("F32, F16 or BF16");
+                .hasMessageContaining("'0.bias' is I8").hasMessageContaining("greenml.quantization");
     }
 
     @Test
