@@ -57,13 +57,15 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--tokens", defaultValue = "200", description = "Generated tokens per repeat.") int tokens;
         @Option(names = "--repeats", defaultValue = "3") int repeats;
 
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
         @Override public Integer call() {
             if (backendOptions.threads == 0) backendOptions.threads = Runtime.getRuntime().availableProcessors();
-            System.err.println(backendOptions.apply());
+            spec.commandLine().getErr().println(backendOptions.apply());
             new dev.greenml.bench.GptBench(new dev.greenml.bench.GptBench.Config(layers, heads, width, context, vocab, batch,
                     backendOptions.threads, steps, tokens, repeats), m -> {
-                System.out.println(Output.toJson(m));
-                System.out.flush();
+                spec.commandLine().getOut().println(Output.toJson(m));
+                spec.commandLine().getOut().flush();
             }).run();
             return 0;
         }
