@@ -19,8 +19,18 @@ import java.nio.file.Path;
  */
 public final class BlasBackend implements Backend {
 
+    /**
+     * A · Bᵀ with at most this many rows (and at least twice as many columns) is computed as
+     * (B · Aᵀ)ᵀ: measured with OpenBLAS 0.3.31 on one Zen 4 core (CPU time, median of 7), the seed
+     * model's first layer (m, 1000) · (200, 1000)ᵀ ran at 49 → 75 GFLOP/s for m = 16, 66 → 77 for
+     * m = 32, 79 → 88 for m = 64, and only 88 → 94 for m = 128, where the transpose back starts to
+     * eat the gain; m ≥ 256 is the same either way.
+     */
+    static final int SWAP_MAX_ROWS = 64;
+
     private final OpenBlas lib;
     private final int threads;
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);   // (n, m) for transposedProduct
 
     /** OpenBLAS from the jar on the class path, running large products on {@code threads} threads. */
     public BlasBackend(int threads) {
@@ -80,10 +90,14 @@ public final class BlasBackend implements Backend {
         }
         lib.useThreads(threads);
         try {
-            if (m == 1) {
+            if (k == 1 && m > 1 && n > 1) {
+                outerProduct(transA, transB, m, n, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else if (m == 1) {
                 rowTimesMatrix(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff);
             } else if (n == 1) {
                 matrixTimesColumn(transA, transB, m, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else if (transB && !transA && m <= SWAP_MAX_ROWS && n >= 2 * m) {
+                transposedProduct(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
                 lib.sgemm().invokeExact(OpenBlas.ROW_MAJOR, trans(transA), trans(transB), m, n, k,
                         alpha, at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
@@ -126,6 +140,48 @@ public final class BlasBackend implements Backend {
             lib.sgemv().invokeExact(OpenBlas.ROW_MAJOR, OpenBlas.NO_TRANS, m, k,
                     alpha, at(a, aOff), lda, at(b, bOff), incx, beta, at(c, cOff), ldc);
         }
+    }
+
+    /**
+     * C (m, n) = alpha · A (m, k) · B (n, k)ᵀ + beta · C computed as Cᵀ (n, m) = B · Aᵀ into a
+     * scratch buffer, then transposed into C (see {@link #SWAP_MAX_ROWS} for why).
+     */
+    private void transposedProduct(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) throws Throwable {
+        float[] ct = scratch.get();
+        if (ct.length < m * n) {
+            ct = new float[m * n];
+            scratch.set(ct);
+        }
+        lib.sgemm().invokeExact(OpenBlas.ROW_MAJOR, OpenBlas.NO_TRANS, OpenBlas.TRANS, n, m, k,
+                alpha, at(b, bOff), ldb, at(a, aOff), lda, 0f, at(ct, 0), m);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                for (int j = 0; j < n; j++) c[row + j] = ct[j * m + i];
+            } else {
+                for (int j = 0; j < n; j++) c[row + j] = ct[j * m + i] + beta * c[row + j];
+            }
+        }
+    }
+
+    /**
+     * k == 1: C (m, n) = alpha · a bᵀ + beta · C, the outer product of op(A)'s column a (m) and
+     * op(B)'s row b (n) — dW = dYᵀ·X at batch 1. Packed sgemm spends most of its time packing
+     * here; a rank-1 loop reads b once per row and writes C once.
+     */
+    private static void outerProduct(boolean transA, boolean transB, int m, int n, float alpha,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     float beta, float[] c, int cOff, int ldc) {
+        int incA = transA ? 1 : lda;          // A stored (1, m) is one row; stored (m, 1) a column
+        float[] row = b;
+        int rowOff = bOff;
+        if (transB && ldb != 1) {             // B stored (n, 1) with rows ldb apart: gather it
+            row = new float[n];
+            for (int j = 0; j < n; j++) row[j] = b[bOff + j * ldb];
+            rowOff = 0;
+        }
+        VectorOps.rank1(m, n, alpha, a, aOff, incA, row, rowOff, beta, c, cOff, ldc);
     }
 
     /**
