@@ -6,6 +6,11 @@ package dev.greenml.kernels;
  *
  * <p>All matrices are row-major {@code float[]} with an offset and a leading dimension (the
  * distance in floats between two consecutive rows of the matrix as stored).
+ *
+ * <p>Implementations check that every operand fits its array before touching it (an
+ * IllegalArgumentException names the operand), may be called from several threads at once, and
+ * allocate no buffers per call once warm (at most a few small objects). Pick one with {@link Backends#select}; the engine's ops use
+ * {@link Backends#current()}.
  */
 public interface Backend {
 

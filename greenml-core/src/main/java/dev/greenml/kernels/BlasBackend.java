@@ -6,12 +6,16 @@ import java.nio.file.Path;
 /**
  * sgemm by OpenBLAS, called through FFM on the caller's {@code float[]} (no copies).
  *
- * <p>Products with one row or one column go to {@code cblas_sgemv}: OpenBLAS's sgemm packs the
- * whole of B even for a single row, which made batch-1 inference ≈ 10× slower (≈ 175 µs against
- * ≈ 15 µs for 1×1000 · (200×1000)ᵀ on the reference machine).
+ * <p>Products with one row or one column go to {@code cblas_sgemv}. Builds of OpenBLAS whose
+ * sgemm packs all of B even for a single row made batch-1 inference ≈ 10× slower (≈ 175 µs
+ * against ≈ 15 µs for 1×1000 · (200×1000)ᵀ, see architecture.md). The 0.3.31 build in the
+ * bytedeco jar forwards such calls to GEMV itself (measured: sgemm ≈ sgemv ≈ 9 µs), so the
+ * routing costs nothing there and protects against builds that do not.
  *
  * <p>OpenBLAS keeps one thread pool per process: the thread count of the most recently used
  * BlasBackend wins, and each call re-asserts its own count when another instance changed it.
+ * So do not call two instances with different thread counts at the same time from different
+ * threads (OpenBLAS does not support resizing its pool while a call is running).
  *
  * <pre>{@code
  * Backend blas = new BlasBackend(1);   // throws BlasUnavailableException with the fix when it cannot load

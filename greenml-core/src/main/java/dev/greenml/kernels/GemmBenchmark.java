@@ -1,5 +1,6 @@
 package dev.greenml.kernels;
 
+import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,6 +158,7 @@ public final class GemmBenchmark {
 
     /**
      * Runs every impl for at least {@code warmupSeconds} (interleaved, so the JIT sees them all),
+     * longer while their speed still changes by more than 10% between warm-up batches,
      * then {@code repeats} rounds; in each round every impl runs a batch of calls sized to take
      * about {@code repeatSeconds}. One value = GFLOP/s of one batch.
      */
@@ -166,15 +168,23 @@ public final class GemmBenchmark {
         long[] calls = new long[n];
         double[] secondsPerCall = new double[n];
         Arrays.fill(calls, 1);
-        // Warm up, doubling the batch until it is long enough to time and warm-up time is spent.
-        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        // Warm up, doubling each batch until it is long enough to time, for at least warmupSeconds
+        // and then until every impl's speed is steady: on a loaded machine C2 can take seconds to
+        // compile the kernels, and Vector API code in C1 runs ~100× slower than in C2.
+        long start = System.nanoTime();
+        long warmupEnd = start + (long) (warmupSeconds * 1e9);
+        long giveUp = start + (long) (Math.max(10 * warmupSeconds, 5) * 1e9);
+        boolean steady;
         do {
+            steady = true;
             for (int i = 0; i < n; i++) {
                 double t = batch(impls.get(i), calls[i]);
-                secondsPerCall[i] = t / calls[i];
+                double perCall = t / calls[i];
+                steady &= Math.abs(perCall - secondsPerCall[i]) <= 0.1 * perCall;
+                secondsPerCall[i] = perCall;
                 if (t < repeatSeconds / 2) calls[i] *= 2;
             }
-        } while (System.nanoTime() < warmupEnd);
+        } while (System.nanoTime() < warmupEnd || (!steady && System.nanoTime() < giveUp));
         for (int i = 0; i < n; i++) {
             calls[i] = Math.max(1, Math.round(repeatSeconds / secondsPerCall[i]));
         }
@@ -197,7 +207,10 @@ public final class GemmBenchmark {
         return summary(r.blas(), r.threads(), r.shape(), "sgemm_latency", "us", us);
     }
 
-    /** Median over repeats of the paired ratio x[r] / y[r] (neighbours in time share the load). */
+    /**
+     * Median over repeats of the paired ratio x[r] / y[r] of throughputs (above 1: x is faster);
+     * values of one round were measured next to each other in time, so they share the load.
+     */
     public static double pairedRatio(Result x, Result y) {
         double[] q = new double[x.values().length];
         for (int r = 0; r < q.length; r++) q[r] = x.values()[r] / y.values()[r];
@@ -233,11 +246,26 @@ public final class GemmBenchmark {
      * {@code --warmup SECONDS} (default 1.5), {@code --batches 1,32,256,1024}.
      */
     public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * What {@link #main} does, for the {@code greenml bench gemm} command: JSON lines to
+     * {@code out}, usage and skipped backends to {@code err}. Returns 0, or 2 for bad arguments.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         int threads = 1, repeats = 5;
         double warmup = 1.5, repeatSeconds = 0.2;
         String shapes = "all", impls = "java,blas,direct", batches = "1,32,256,1024";
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
+            if (args[i].matches("--(threads|repeats|warmup|repeat-seconds)") && !v.matches("[0-9.]+")) {
+                err.println("GemmBenchmark: " + args[i] + " needs a number, got '" + v + "'");
+                return 2;
+            }
             switch (args[i]) {
                 case "--threads" -> { threads = Integer.parseInt(v); i++; }
                 case "--repeats" -> { repeats = Integer.parseInt(v); i++; }
@@ -247,10 +275,10 @@ public final class GemmBenchmark {
                 case "--impls" -> { impls = v; i++; }
                 case "--batches" -> { batches = v; i++; }
                 default -> {
-                    System.err.println("usage: GemmBenchmark [--threads T] [--shapes square|seed|gemv|all] "
+                    err.println("usage: GemmBenchmark [--threads T] [--shapes square|seed|gemv|all] "
                             + "[--impls java,blas,direct] [--repeats N] [--warmup S] [--repeat-seconds S] "
                             + "[--batches 1,32,256,1024]; unknown argument " + args[i]);
-                    System.exit(2);
+                    return 2;
                 }
             }
         }
@@ -260,6 +288,10 @@ public final class GemmBenchmark {
         if (shapes.equals("seed") || shapes.equals("all")) {
             for (String b : batches.split(",")) list.addAll(seedShapes(Integer.parseInt(b.trim())));
         }
+        if (list.isEmpty()) {
+            err.println("GemmBenchmark: --shapes must be square, gemv, seed or all, got '" + shapes + "'");
+            return 2;
+        }
         List<String> wanted = List.of(impls.split(","));
         JavaBackend java = wanted.contains("java") ? new JavaBackend(threads) : null;
         BlasBackend blas = null;
@@ -267,7 +299,7 @@ public final class GemmBenchmark {
             try {
                 blas = new BlasBackend(threads);
             } catch (BlasUnavailableException e) {
-                System.err.println("skipping blas and direct: " + e.getMessage());
+                err.println("skipping blas and direct: " + e.getMessage());
             }
         }
         for (Shape s : list) {
@@ -278,19 +310,20 @@ public final class GemmBenchmark {
             if (blas != null && wanted.contains("direct")) run.add(openblasDirect(blas, ops));
             List<Result> results = compare(run, s, threads, repeats, warmup, repeatSeconds);
             for (Result r : results) {
-                System.out.println((s == GEMV ? asLatency(r) : r).toJson());
+                out.println((s == GEMV ? asLatency(r) : r).toJson());
             }
             Result base = results.stream().filter(r -> r.blas().equals("openblas-direct")).findFirst().orElse(null);
             if (base != null) {
                 for (Result r : results) {
                     if (r != base) {
-                        System.out.println("{\"suite\":\"gemm\",\"impl\":\"greenml\",\"metric\":\"sgemm_ratio\",\"threads\":"
+                        out.println("{\"suite\":\"gemm\",\"impl\":\"greenml\",\"metric\":\"sgemm_ratio\",\"threads\":"
                                 + threads + ",\"shape\":\"" + s.label() + "\",\"name\":\"" + s.name()
-                                + "\",\"numerator\":\"" + r.blas() + "\",\"denominator\":\"openblas-direct\",\"median\":"
+                                + "\",\"numerator\":\"" + r.blas() + "\",\"denominator\":\"openblas-direct\",\"unit\":\"GFLOP/s ratio\",\"median\":"
                                 + fmt(pairedRatio(r, base)) + "}");
                     }
                 }
             }
         }
+        return 0;
     }
 }

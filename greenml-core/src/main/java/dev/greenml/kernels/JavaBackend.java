@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (KC, NR) slivers, op(A) into (MR, KC) slivers, and a register-blocked micro-kernel computes one
  * (MR, NR) tile of C with fused multiply-adds while both slivers sit in cache. Products with at
  * most {@link #THIN} rows or columns (batch-1 inference, the 1-wide output layer) skip packing and
- * run as vectorized dot products or row updates instead. Large products are split over a
+ * run as vectorized dot products or row updates instead; so do products of depth k ≤ THIN (the
+ * rank-1 weight gradient at batch 1), which only need one pass over C. Large products are split over a
  * {@link ForkJoinPool}; each thread packs its own panels into buffers it keeps, so a steady
  * training loop allocates nothing here.
  *
@@ -46,7 +47,10 @@ public final class JavaBackend implements Backend {
     private final int threads;
     private final ForkJoinPool pool;   // null when threads == 1: everything runs on the caller
 
-    /** Per-thread scratch, grown on demand and then reused by every call on that thread. */
+    /**
+     * Per-thread scratch (≈ 1.6 MB), grown on demand and then reused by every call on that thread.
+     * Meant for platform threads: each virtual thread calling in would get its own.
+     */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     /** A backend using every available processor. */
@@ -87,25 +91,26 @@ public final class JavaBackend implements Backend {
             return;
         }
         var g = new Gemm(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        boolean thin = Math.min(m, n) <= THIN;
+        Path path = Math.min(m, n) <= THIN ? Path.THIN : k <= THIN ? Path.SHALLOW : Path.PACKED;
         if (pool == null || (long) m * n * k < PARALLEL_MIN_MACS) {
-            g.block(WORKSPACE.get(), thin, 0, m, 0, n);
+            g.block(WORKSPACE.get(), path, 0, m, 0, n);
             return;
         }
         // Split C along its longer side into one band per thread, aligned to whole tiles; every
         // band repacks the shared operand, which costs O(k·width) against O(m·n·k / threads) work.
         boolean byRows = m >= n;
         int length = byRows ? m : n;
-        int unit = thin ? 1 : (byRows ? MR : NR);
+        int unit = path != Path.PACKED ? 1 : (byRows ? MR : NR);
         int tiles = (length + unit - 1) / unit;
         int parts = Math.min(threads, tiles);
         var tasks = new ForkJoinTask<?>[parts - 1];
         for (int t = parts - 1; t >= 0; t--) {
-            int from = Math.min(length, tiles * t / parts * unit);
-            int to = Math.min(length, tiles * (t + 1) / parts * unit);
+            // long: tiles · t overflows int for a tall thin product on many threads
+            int from = (int) Math.min(length, (long) tiles * t / parts * unit);
+            int to = (int) Math.min(length, (long) tiles * (t + 1) / parts * unit);
             Runnable band = byRows
-                    ? () -> g.block(WORKSPACE.get(), thin, from, to, 0, n)
-                    : () -> g.block(WORKSPACE.get(), thin, 0, m, from, to);
+                    ? () -> g.block(WORKSPACE.get(), path, from, to, 0, n)
+                    : () -> g.block(WORKSPACE.get(), path, 0, m, from, to);
             if (t == 0) {
                 band.run();   // the caller computes the first band itself
             } else {
@@ -117,15 +122,26 @@ public final class JavaBackend implements Backend {
         }
     }
 
+    /** Which kernel family computes a product. */
+    private enum Path {
+        /** min(m, n) ≤ THIN: dot products or row updates, no packing (batch-1 inference). */
+        THIN,
+        /** k ≤ THIN: C rows updated from a (k, n) strip, e.g. the rank-1 dW = dYᵀ·X at batch 1. */
+        SHALLOW,
+        /** Everything else: packed panels and the register-blocked micro-kernel. */
+        PACKED
+    }
+
     /** Scratch buffers of one thread. */
     private static final class Workspace {
         final float[] packA = new float[MC * KC];          // (MC / MR) slivers of (KC, MR)
         final float[] packB = new float[KC * NC];          // (NC / NR) slivers of (KC, NR)
-        final float[] tile = new float[MR * NR];           // (MR, NR) edge tile before clipping
+        final float[] tile = new float[MR * NR];           // (MR, NR) sums of one micro-tile, before alpha/beta
         final float[] dots = new float[4];                 // four dot products of the thin path
         final float[] lanes = new float[4 * VL];           // vector sums spilled for an ordered reduction
         float[] vec = new float[0];                        // (k) a gathered row of op(A) or column of op(B)
         float[] acc = new float[0];                        // (m or n) one row update of the thin path
+        float[] strip = new float[0];                      // (k, n) op(B) of the shallow path, k ≤ THIN
 
         float[] vec(int k) {
             if (vec.length < k) vec = new float[k];
@@ -135,6 +151,11 @@ public final class JavaBackend implements Backend {
         float[] acc(int len) {
             if (acc.length < len) acc = new float[len];
             return acc;
+        }
+
+        float[] strip(int len) {
+            if (strip.length < len) strip = new float[len];
+            return strip;
         }
     }
 
@@ -147,11 +168,55 @@ public final class JavaBackend implements Backend {
                         float[] b, int bOff, int ldb,     // op(B): (k, n)
                         float beta, float[] c, int cOff, int ldc) {  // C: (m, n)
 
-        void block(Workspace ws, boolean thin, int i0, int i1, int j0, int j1) {
-            if (thin) {
-                thin(ws, i0, i1, j0, j1);
-            } else {
-                packed(ws, i0, i1, j0, j1);
+        void block(Workspace ws, Path path, int i0, int i1, int j0, int j1) {
+            switch (path) {
+                case THIN -> thin(ws, i0, i1, j0, j1);
+                case SHALLOW -> shallow(ws, i0, i1, j0, j1);
+                case PACKED -> packed(ws, i0, i1, j0, j1);
+            }
+        }
+
+        // ---------------------------------------------------------------- shallow path (k ≤ THIN)
+
+        /**
+         * C[i, :] = alpha · Σ_p op(A)[i, p] · S[p, :] + beta · C[i, :] with S = op(B)[:, j0..j1]
+         * copied once into a contiguous (k, w) strip. With k this small each output is a handful of
+         * fmas, so the cost is writing C: no tiles, no packed A, one vector pass per row.
+         */
+        private void shallow(Workspace ws, int i0, int i1, int j0, int j1) {
+            int w = j1 - j0;
+            float[] strip = ws.strip(k * w);
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < w; j++) {
+                    strip[p * w + j] = transB ? b[bOff + (j0 + j) * ldb + p] : b[bOff + p * ldb + j0 + j];
+                }
+            }
+            float[] x = ws.dots;   // op(A)[i, 0..k], k ≤ 4
+            FloatVector av = FloatVector.broadcast(F, alpha);
+            for (int i = i0; i < i1; i++) {
+                for (int p = 0; p < k; p++) {
+                    x[p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                }
+                int row = cOff + i * ldc + j0;
+                int j = 0;
+                for (int bound = F.loopBound(w); j < bound; j += VL) {
+                    FloatVector sum = FloatVector.fromArray(F, strip, j).mul(x[0]);
+                    for (int p = 1; p < k; p++) {
+                        sum = FloatVector.fromArray(F, strip, p * w + j).fma(FloatVector.broadcast(F, x[p]), sum);
+                    }
+                    FloatVector out = sum.mul(av);
+                    if (beta != 0f) {
+                        out = FloatVector.fromArray(F, c, row + j).mul(beta).add(out);
+                    }
+                    out.intoArray(c, row + j);
+                }
+                for (; j < w; j++) {
+                    float sum = 0f;
+                    for (int p = 0; p < k; p++) {
+                        sum = Math.fma(x[p], strip[p * w + j], sum);
+                    }
+                    c[row + j] = beta == 0f ? alpha * sum : alpha * sum + beta * c[row + j];
+                }
             }
         }
 
@@ -174,7 +239,11 @@ public final class JavaBackend implements Backend {
                             int nr = Math.min(NR, nc - jr);
                             for (int ir = 0; ir < mc; ir += MR) {
                                 int mr = Math.min(MR, mc - ir);
-                                kernel(pa, ir * kc, pb, jr * kc, kc, ws.tile);
+                                if (nr > VL) {
+                                    kernel(pa, ir * kc, pb, jr * kc, kc, ws.tile);
+                                } else {   // a last sliver at most one vector wide: half the work
+                                    kernelNarrow(pa, ir * kc, pb, jr * kc, kc, ws.tile);
+                                }
                                 writeTile(ws.tile, betaHere, cOff + (ic + ir) * ldc + jc + jr, mr, nr);
                             }
                         }
@@ -371,7 +440,51 @@ public final class JavaBackend implements Backend {
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
         FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        // two steps of p per trip: half the loop overhead and bounds checks per fma
+        int p = 0;
+        for (; p + 1 < kc; p += 2, ai += 2 * MR, bi += 2 * NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + VL);
+            FloatVector a0 = FloatVector.broadcast(F, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            b0 = FloatVector.fromArray(F, pb, bi + NR);
+            b1 = FloatVector.fromArray(F, pb, bi + NR + VL);
+            a0 = FloatVector.broadcast(F, pa[ai + 6]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            a1 = FloatVector.broadcast(F, pa[ai + 7]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            a2 = FloatVector.broadcast(F, pa[ai + 8]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            a3 = FloatVector.broadcast(F, pa[ai + 9]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            a4 = FloatVector.broadcast(F, pa[ai + 10]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            a5 = FloatVector.broadcast(F, pa[ai + 11]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (p < kc) {
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + VL);
             FloatVector a0 = FloatVector.broadcast(F, pa[ai]);
@@ -408,16 +521,43 @@ public final class JavaBackend implements Backend {
     }
 
     /**
-     * Lanes [from, from + VL) summed left to right. Used instead of reduceLanes(ADD), whose order
-     * differs between C2-compiled and interpreted code, so that results do not depend on JIT
-     * state (and threaded runs equal single-threaded ones bit for bit).
+     * The first VL columns of {@link #kernel}'s tile, for the last sliver of a panel when at
+     * most VL of its NR columns are real (n = 200 and 100 in the seed model leave 8 and 4):
+     * six accumulators, the same packed layout, the second vector of each B step skipped.
+     */
+    private static void kernelNarrow(float[] pa, int ai, float[] pb, int bi, int kc, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
+        FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            c0 = FloatVector.broadcast(F, pa[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, pa[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, pa[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, pa[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, pa[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, pa[ai + 5]).fma(b0, c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+    }
+
+    /**
+     * Lanes [from, from + VL) summed pairwise in a fixed order (halves folded onto each other).
+     * Used instead of reduceLanes(ADD), whose order differs between C2-compiled and interpreted
+     * code, so results do not depend on JIT state and threaded runs equal single-threaded ones
+     * bit for bit. Overwrites the lanes.
      */
     private static float sumLanes(float[] lanes, int from) {
-        float sum = 0f;
-        for (int l = from; l < from + VL; l++) {
-            sum += lanes[l];
+        for (int half = VL / 2; half >= 1; half /= 2) {
+            for (int l = from; l < from + half; l++) {
+                lanes[l] += lanes[l + half];
+            }
         }
-        return sum;
+        return lanes[from];
     }
 
     /** s · r over k floats. */
