@@ -12,6 +12,10 @@ import java.nio.file.Path;
  * bytedeco jar forwards such calls to GEMV itself (measured: sgemm ≈ sgemv ≈ 9 µs), so the
  * routing costs nothing there and protects against builds that do not.
  *
+ * <p>Two more shapes of the training step take another route: k = 1 (dW = dYᵀ·X at batch 1, an
+ * outer product) is a rank-1 loop in Java, and A·Bᵀ with few rows is computed as (B·Aᵀ)ᵀ (see
+ * {@link #SWAP_MAX_ROWS}). Products too small to share run on one thread ({@link #MIN_WORK_PER_THREAD}).
+ *
  * <p>OpenBLAS keeps one thread pool per process: the thread count of the most recently used
  * BlasBackend wins, and each call re-asserts its own count when another instance changed it.
  * So do not call two instances with different thread counts at the same time from different
