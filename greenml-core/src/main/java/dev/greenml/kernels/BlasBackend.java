@@ -42,8 +42,11 @@ public final class BlasBackend implements Backend {
      * stall a whole product when one of them loses its core (2 cores shared with other processes:
      * at load average 19 the seed model's batch-32 forward, 6.4M multiply-adds, took 1.38 ms of CPU
      * on 2 threads against 0.18 ms on 1). Below this, a second thread costs more than it saves.
+     * On a quiet machine the trade goes the other way for mid-size products (T=2 batch-32 training:
+     * 65k samples/s at 2²³, 73–80k at 2²¹, 80–81k at 2²⁰); override with
+     * {@code -Dgreenml.blas.minWorkPerThread=1048576} where the cores are not shared.
      */
-    static final long MIN_WORK_PER_THREAD = 1L << 23;
+    static final long MIN_WORK_PER_THREAD = Long.getLong("greenml.blas.minWorkPerThread", 1L << 23);
 
     private final OpenBlas lib;
     private final int threads;
