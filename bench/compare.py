@@ -21,6 +21,17 @@ LOWER_IS_BETTER = {"infer_latency", "epoch_time", "final_mse.test_mse", "final_m
                    "model_file_size", "save_time", "load_time"}
 
 
+# Time units are converted to the row's unit (the first implementation's) before printing and ratios:
+# implementations may report save/load time in s or us.
+TO_SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+def convert(v, unit, to):
+    if v is None or unit == to or unit not in TO_SECONDS or to not in TO_SECONDS:
+        return v
+    return v * TO_SECONDS[unit] / TO_SECONDS[to]
+
+
 def fmt(v, unit=""):
     if isinstance(v, int) and unit == "bytes":
         return f"{v:,}"
@@ -126,7 +137,8 @@ def main():
             if impl not in cells:
                 row.append("–")
                 continue
-            _, med, lo, hi = cells[impl]
+            u, med, lo, hi = cells[impl]
+            med, lo, hi = (convert(x, u, unit) for x in (med, lo, hi))
             s = fmt(med, unit)
             if not a.no_range and lo is not None and hi is not None and lo != hi:
                 s += f" ({fmt(lo, unit)}–{fmt(hi, unit)})"
@@ -134,7 +146,7 @@ def main():
         if show_ratio:
             t, b = cells.get(a.target), cells.get(a.base)
             if t and b and isinstance(t[1], (int, float)) and isinstance(b[1], (int, float)) and b[1]:
-                row.append(f"{t[1] / b[1]:.2f}×")
+                row.append(f"{convert(t[1], t[0], unit) / convert(b[1], b[0], unit):.2f}×")
             else:
                 row.append("–")
         print("| " + " | ".join(row) + " |")

@@ -33,9 +33,14 @@ public final class Losses {
         FlopCounter.add(3L * n);
         return record(loss, "mse", o -> {
             float g = o.gradStorage()[o.gradOffset()] * 2f / n;
-            float[] gp = pred.gradStorage();
+            boolean first = !pred.hasGrad();   // dp = … (no zero-fill) for the first contribution
+            float[] gp = first ? pred.gradStorageToOverwrite() : pred.gradStorage();
             int gpo = pred.gradOffset();
-            for (int i = 0; i < n; i++) gp[gpo + i] += g * (p[po + i] - t[to + i]);
+            if (first) {
+                for (int i = 0; i < n; i++) gp[gpo + i] = g * (p[po + i] - t[to + i]);
+            } else {
+                for (int i = 0; i < n; i++) gp[gpo + i] += g * (p[po + i] - t[to + i]);
+            }
             FlopCounter.add(3L * n);
         }, pred);
     }

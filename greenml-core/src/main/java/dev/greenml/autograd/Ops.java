@@ -26,6 +26,20 @@ public final class Ops {
         return Backends.current();
     }
 
+    /**
+     * The beta of a backward product into {@code t}'s gradient: 0 for the first contribution
+     * since zeroGrad (the product overwrites, and nothing has to be zero-filled first), 1 after.
+     * Read it before taking the storage with {@link #gradFor}.
+     */
+    static float betaFor(Tensor t) {
+        return t.hasGrad() ? 1f : 0f;
+    }
+
+    /** {@code t}'s gradient storage for a kernel that writes (beta 0) or accumulates (beta 1). */
+    static float[] gradFor(Tensor t, float beta) {
+        return beta == 0f ? t.gradStorageToOverwrite() : t.gradStorage();
+    }
+
     // =====================================================================================
     // matmul:  C(m, n) = A(m, k) · B(k, n)
     //   dA += dC · Bᵀ     dB += Aᵀ · dC
@@ -50,13 +64,15 @@ public final class Ops {
         return record(c, "matmul", out -> {
             float[] dC = out.gradStorage();
             if (a.requiresGrad()) {   // dA(m,k) += dC(m,n) · B(k,n)ᵀ
+                float beta = betaFor(a);
                 blas().sgemm(false, true, m, k, n, 1f, dC, out.gradOffset(), n, b.data(), b.offset(), n,
-                        1f, a.gradStorage(), a.gradOffset(), k);
+                        beta, gradFor(a, beta), a.gradOffset(), k);
                 FlopCounter.add(2L * m * n * k);
             }
             if (b.requiresGrad()) {   // dB(k,n) += A(m,k)ᵀ · dC(m,n)
+                float beta = betaFor(b);
                 blas().sgemm(true, false, k, n, m, 1f, a.data(), a.offset(), k, dC, out.gradOffset(), n,
-                        1f, b.gradStorage(), b.gradOffset(), n);
+                        beta, gradFor(b, beta), b.gradOffset(), n);
                 FlopCounter.add(2L * m * n * k);
             }
         }, a, b);
@@ -92,19 +108,23 @@ public final class Ops {
             float[] dY = o.gradStorage();
             int dYo = o.gradOffset();
             if (x.requiresGrad()) {   // dX(m,in) += dY(m,out) · W(out,in)
+                float beta = betaFor(x);
                 blas().sgemm(false, false, m, in, out, 1f, dY, dYo, out, w.data(), w.offset(), in,
-                        1f, x.gradStorage(), x.gradOffset(), in);
+                        beta, gradFor(x, beta), x.gradOffset(), in);
                 FlopCounter.add(2L * m * out * in);
             }
-            if (w.requiresGrad()) {   // dW(out,in) += dY(m,out)ᵀ · X(m,in)
+            if (w.requiresGrad()) {   // dW(out,in) += dY(m,out)ᵀ · X(m,in)   (an outer product at m = 1)
+                float beta = betaFor(w);
                 blas().sgemm(true, false, out, in, m, 1f, dY, dYo, out, x.data(), x.offset(), in,
-                        1f, w.gradStorage(), w.gradOffset(), in);
+                        beta, gradFor(w, beta), w.gradOffset(), in);
                 FlopCounter.add(2L * m * out * in);
             }
             if (bias != null && bias.requiresGrad()) {   // db(out) += Σ_r dY(r, :)
-                float[] db = bias.gradStorage();
+                boolean first = !bias.hasGrad() && m > 0;   // then the first row is copied, not added to zeros
+                float[] db = first ? bias.gradStorageToOverwrite() : bias.gradStorage();
                 int dbo = bias.gradOffset();
-                for (int r = 0; r < m; r++) VectorOps.addInto(dY, dYo + r * out, db, dbo, out);
+                if (first) System.arraycopy(dY, dYo, db, dbo, out);
+                for (int r = first ? 1 : 0; r < m; r++) VectorOps.addInto(dY, dYo + r * out, db, dbo, out);
                 FlopCounter.add((long) m * out);
             }
         }, inputs);
@@ -194,8 +214,15 @@ public final class Ops {
         VectorOps.relu(x.data(), x.offset(), y.data(), 0, n);
         FlopCounter.add(n);
         return record(y, "relu", o -> {
-            VectorOps.reluBackwardInto(x.data(), x.offset(), o.gradStorage(), o.gradOffset(),
-                    x.gradStorage(), x.gradOffset(), n);
+            boolean first = !x.hasGrad();   // dx = dy·[x > 0] then, without zero-filling dx first
+            float[] dy = o.gradStorage();
+            if (first) {
+                VectorOps.reluBackward(x.data(), x.offset(), dy, o.gradOffset(),
+                        x.gradStorageToOverwrite(), x.gradOffset(), n);
+            } else {
+                VectorOps.reluBackwardInto(x.data(), x.offset(), dy, o.gradOffset(),
+                        x.gradStorage(), x.gradOffset(), n);
+            }
             FlopCounter.add(n);
         }, x);
     }

@@ -47,6 +47,49 @@ public final class VectorOps {
         for (; i < n; i++) if (x[xo + i] > 0f) dx[dxo + i] += dy[dyo + i];
     }
 
+    /** dx = dy · [x > 0]  (the first contribution to dx: written, not accumulated) */
+    public static void reluBackward(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, dy, dyo + i), positive).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) dx[dxo + i] = x[xo + i] > 0f ? dy[dyo + i] : 0f;
+    }
+
+    /**
+     * Rank-1 update C (m, n) = alpha · a bᵀ + beta · C, row by row: C[i, :] = (alpha·a_i) · b + beta · C[i, :].
+     * a is read with stride {@code incA}; b must be contiguous (n floats); C's rows are ldc apart.
+     * beta == 0 overwrites C (old content, even NaN, is ignored).
+     */
+    public static void rank1(int m, int n, float alpha, float[] a, int aOff, int incA, float[] b, int bOff,
+                             float beta, float[] c, int cOff, int ldc) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            float s = alpha * a[aOff + i * incA];
+            int row = cOff + i * ldc;
+            int j = 0;
+            if (beta == 0f) {
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(S, b, bOff + j).mul(s).intoArray(c, row + j);
+                }
+                for (; j < n; j++) c[row + j] = s * b[bOff + j];
+            } else if (beta == 1f) {
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(S, b, bOff + j).mul(s).add(FloatVector.fromArray(S, c, row + j)).intoArray(c, row + j);
+                }
+                for (; j < n; j++) c[row + j] += s * b[bOff + j];
+            } else {
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(S, b, bOff + j).mul(s)
+                            .add(FloatVector.fromArray(S, c, row + j).mul(beta)).intoArray(c, row + j);
+                }
+                for (; j < n; j++) c[row + j] = s * b[bOff + j] + beta * c[row + j];
+            }
+        }
+    }
+
     /**
      * One Adam/AdamW update over a range (PyTorch's formulation):
      * <pre>

@@ -151,6 +151,21 @@ public final class Tensor {
         return grad;
     }
 
+    /**
+     * Gradient storage for a kernel that OVERWRITES every element of this tensor's gradient: the
+     * first contribution since zeroGrad (check {@link #hasGrad()} first). Skips the zero-fill that
+     * {@link #gradStorage()} does, so dW = dYᵀ·X can be one product with beta = 0 instead of a
+     * fill followed by an accumulating product. Marks the gradient present.
+     */
+    public float[] gradStorageToOverwrite() {
+        if (grad == null) {
+            grad = new float[size];
+            gradOffset = 0;
+        }
+        hasGrad = true;
+        return grad;
+    }
+
     public int gradOffset() { return gradOffset; }
 
     /** True when a gradient has been accumulated since the last zeroGrad. */
