@@ -32,5 +32,7 @@ public final class Dropout extends Module {
 
     @Override protected void collectParameters(String prefix, Map<String, Tensor> out) {}
 
+    @Override public Rng randomGenerator() { return rng; }
+
     @Override public String toString() { return "Dropout(p=" + p + ")"; }
 }

@@ -26,6 +26,14 @@ public abstract class Module {
      */
     protected void collectBuffers(String prefix, Map<String, Tensor> out) {}
 
+    /**
+     * The random generator this layer draws from while training (Dropout's masks), or null. A
+     * checkpoint saves every layer's generator so that a resumed run draws the same masks.
+     */
+    public dev.greenml.tensor.Rng randomGenerator() {
+        return null;
+    }
+
     /** Children, for train/eval propagation; leaves return none. */
     protected Iterable<Module> children() {
         return java.util.List.of();

@@ -13,6 +13,7 @@ import dev.greenml.io.safetensors.TensorEntry;
 import dev.greenml.nn.Model;
 import dev.greenml.nn.Parameters;
 import dev.greenml.optim.Optimizer;
+import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,6 +38,9 @@ import java.util.TreeMap;
  *             greenml.optimizer  sgd | adam | adamw
  *             greenml.trainer    {"epoch","step","steps_per_epoch","global_step","shuffle_seed","loss_sum","rng":[state, spare]}
  *             greenml.training   the training configuration (free-form JSON from the caller)
+ *             greenml.layer_rngs [[state, spare], …] the generators of layers that draw at random
+ *                                (Dropout), depth-first order
+ *   tensors   1.running_mean, …  the model's buffers (BatchNorm running statistics), F32
  *             + the caller's entries (footprint so far, early-stopping state, run settings)
  * </pre>
  * Written atomically; restoring checks architecture, every shape and the optimizer state before
@@ -48,6 +52,16 @@ public final class Checkpoint {
     public static final String OPTIMIZER = "greenml.optimizer";
     public static final String TRAINER = "greenml.trainer";
     public static final String OPTIM_PREFIX = "optim.";
+    public static final String LAYER_RNGS = "greenml.layer_rngs";
+
+    /** The random generators of the model's layers, depth first (Dropout's masks). */
+    static List<Rng> layerRngs(Model model) {
+        List<Rng> out = new ArrayList<>();
+        for (var m : dev.greenml.nn.ModuleTree.modules(model)) {
+            if (m.randomGenerator() != null) out.add(m.randomGenerator());
+        }
+        return out;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,6 +93,9 @@ public final class Checkpoint {
             Tensor p = params.tensor(t);
             entries.add(TensorEntry.ofFloats(params.name(t), toLong(p.shape()), p.toArray()));
         }
+        for (var e : model.namedBuffers().entrySet()) {
+            entries.add(TensorEntry.ofFloats(e.getKey(), toLong(e.getValue().shape()), e.getValue().toArray()));
+        }
         for (var e : new TreeMap<>(trainer.optimizer().state()).entrySet()) {
             float[] values = e.getValue();
             boolean perElement = values.length == params.totalSize();
@@ -99,6 +116,12 @@ public final class Checkpoint {
         meta.put(ModelFile.CREATED, Instant.now().toString());
         meta.put(OPTIMIZER, trainer.config().optimizer());
         meta.put(TRAINER, positionJson(pos).toString());
+        var rngs = JSON.createArrayNode();
+        for (Rng r : layerRngs(model)) {
+            long[] snap = r.snapshot();
+            rngs.addArray().add(snap[0]).add(snap[1]);
+        }
+        meta.put(LAYER_RNGS, rngs.toString());
         return SafeTensors.write(path, entries, meta);
     }
 
@@ -137,7 +160,13 @@ public final class Checkpoint {
             throw new ModelFileException(where + " holds a '" + arch + "' model (" + config + ") but this run builds a '"
                     + ours.path("architecture").asText() + "' model (" + ours + "); resume with the model options of the original run");
         }
-        if (!config.equals(ours)) {
+        JsonNode oursAsRead;   // through text, as the file's: a float field would otherwise differ from its parsed double
+        try {
+            oursAsRead = JSON.readTree(ours.toString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        if (!config.equals(oursAsRead)) {
             throw new ModelFileException(where + " holds the model " + config + " but this run builds " + ours
                     + "; resume with the model options of the original run");
         }
@@ -156,6 +185,22 @@ public final class Checkpoint {
                 throw new ModelFileException(where + ": tensor '" + params.name(t) + "' is " + e.dtype() + " " + Arrays.toString(e.shape())
                         + " but the model needs F32 " + Arrays.toString(shape));
             }
+        }
+        Map<String, Tensor> buffers = model.namedBuffers();
+        for (var b : buffers.entrySet()) {
+            TensorEntry e = tensors.get(b.getKey());
+            long[] shape = toLong(b.getValue().shape());
+            if (e == null || !Arrays.equals(e.shape(), shape) || e.dtype() != DType.F32) {
+                throw new ModelFileException(where + ": buffer '" + b.getKey() + "' is "
+                        + (e == null ? "missing" : e.dtype() + " " + Arrays.toString(e.shape())) + "; the model needs F32 " + Arrays.toString(shape));
+            }
+        }
+        List<Rng> rngs = layerRngs(model);
+        JsonNode savedRngs = ckpt.json(LAYER_RNGS);
+        int savedCount = savedRngs == null ? 0 : savedRngs.size();
+        if (savedCount != rngs.size()) {
+            throw new ModelFileException(where + " holds the random state of " + savedCount + " layer(s) but this model has "
+                    + rngs.size() + " (Dropout); resume with the model options of the original run");
         }
         Map<String, float[]> state = new HashMap<>();
         for (var e : trainer.optimizer().state().entrySet()) {
@@ -190,6 +235,13 @@ public final class Checkpoint {
             Tensor p = params.tensor(t);
             float[] v = tensors.get(params.name(t)).toFloats();
             System.arraycopy(v, 0, p.data(), p.offset(), v.length);
+        }
+        for (var b : buffers.entrySet()) {
+            float[] v = tensors.get(b.getKey()).toFloats();
+            System.arraycopy(v, 0, b.getValue().data(), b.getValue().offset(), v.length);
+        }
+        for (int i = 0; i < rngs.size(); i++) {
+            rngs.get(i).restore(new long[] {savedRngs.get(i).get(0).longValue(), savedRngs.get(i).get(1).longValue()});
         }
     }
 

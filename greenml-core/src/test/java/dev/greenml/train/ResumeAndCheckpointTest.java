@@ -205,4 +205,47 @@ class ResumeAndCheckpointTest {
         assertThat(new EarlyStopping(0).shouldStop()).isFalse();
         assertThatThrownBy(() -> new EarlyStopping(-1)).hasMessageContaining("--early-stopping");
     }
+
+    /** A tiny CNN with BatchNorm (running statistics) and Dropout (its own random masks) on 6×6 images. */
+    static dev.greenml.nn.Cnn tinyCnn() {
+        return new dev.greenml.nn.Cnn(new dev.greenml.nn.Cnn.Config(new int[] {1, 6, 6}, new int[] {4}, 3, true, 8, 0.5f, 3), new Rng(42));
+    }
+
+    /** 3 classes of 6×6 "images" (36 features), 96 rows. */
+    static Dataset images() {
+        Rng r = new Rng(11);
+        int rows = 96, f = 36;
+        float[] x = new float[rows * f];
+        int[] y = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            y[i] = r.nextInt(3);
+            for (int j = 0; j < f; j++) x[i * f + j] = (float) (r.nextGaussian() + (j % 3 == y[i] ? 1 : 0));
+        }
+        return Dataset.classification(x, f, y);
+    }
+
+    @Test
+    void aCnnWithBatchNormAndDropoutResumesBitForBit() {
+        Dataset d = images();
+        var straight = tinyCnn();
+        new Trainer(straight, config("adam", 2)).fit(d, null, new Trainer.Listener() {});
+
+        var first = tinyCnn();
+        Trainer t1 = new Trainer(first, config("adam", 2));
+        t1.fit(d, null, new Trainer.Listener() {
+            @Override public void onEpochEnd(int epoch, double meanLoss, Trainer.Evaluation v) { t1.requestStop(); }
+        });
+        Path ckpt = dir.resolve("cnn.safetensors");
+        Checkpoint.save(ckpt, first, t1, Map.of());
+
+        var resumed = tinyCnn();
+        Trainer t2 = new Trainer(resumed, config("adam", 2));
+        Checkpoint.restore(Checkpoint.read(ckpt), resumed, t2);
+        t2.fit(d, null, new Trainer.Listener() {});
+
+        assertThat(resumed.parameters().data()).containsExactly(straight.parameters().data());
+        for (var b : straight.namedBuffers().entrySet()) {
+            assertThat(resumed.namedBuffers().get(b.getKey()).toArray()).as(b.getKey()).containsExactly(b.getValue().toArray());
+        }
+    }
 }
