@@ -164,8 +164,16 @@ final class TrainingSession {
         else status = "stopped-early";
         if (trainer.position().globalStep() != lastCheckpointStep) checkpoint();
         if (settings.patience() > 0 && bestParams != null) {
-            // with early stopping the final model is the best epoch's, not the last one's
+            // with early stopping the final model is the best epoch's, not the last one's: its
+            // parameters, and its buffers (BatchNorm statistics) from best.safetensors
             System.arraycopy(bestParams, 0, model.parameters().data(), 0, bestParams.length);
+            if (!model.namedBuffers().isEmpty() && Files.exists(dir.best())) {
+                var best = ModelFile.load(dir.best()).model().namedBuffers();
+                model.namedBuffers().forEach((name, t) -> {
+                    float[] v = best.get(name).toArray();
+                    System.arraycopy(v, 0, t.data(), t.offset(), v.length);
+                });
+            }
         }
         if (test != null) {
             testEval = run.phase("test evaluation", () -> Trainer.evaluate(model, test, config.loss(), 1000));
