@@ -46,7 +46,7 @@ class TrainFashionMnistTest {
     @Test void trainsTheMlpPresetOnASubsetAndReportsTestAccuracy() throws Exception {
         assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
         Path model = dir.resolve("mlp.safetensors");
-        Outcome r = greenml("train", "--data", "fashion-mnist", "--model", "mlp", "--epochs", "1", "--limit", "1200",
+        Outcome r = greenml("train", "--run-dir", dir.resolve("run").toString(), "--data", "fashion-mnist", "--model", "mlp", "--epochs", "1", "--limit", "1200",
                 "--backend", "java", "--out", model.toString(), "--json", "--country", "FR");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
