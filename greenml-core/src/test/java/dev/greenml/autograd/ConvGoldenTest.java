@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
-import dev.greenml.kernels.BackendsUnderTest;
+import dev.greenml.kernels.OnEveryBackend;
 import dev.greenml.nn.BatchNorm2d;
 import dev.greenml.nn.Conv2d;
 import dev.greenml.nn.MaxPool2d;
@@ -12,9 +12,7 @@ import dev.greenml.nn.Sequential;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
 import java.util.function.IntToDoubleFunction;
-import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,17 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * were printed by PyTorch 1.13 (Debian python3-torch, float32) running
  * tools/golden/conv_bn_pool_golden.py; inputs and weights are the same sin/cos formulas here.
  */
-class ConvGoldenTest {
+class ConvGoldenTest extends OnEveryBackend {
 
-    private final Backend saved = Backends.current();
-
-    static Stream<Backend> backends() {
-        return BackendsUnderTest.all().stream();
-    }
-
-    @AfterEach void restore() {
-        Backends.setCurrent(saved);
-    }
 
     @ParameterizedTest @MethodSource("backends")
     void convBatchNormMaxPoolMatchesPyTorch(Backend b) {

@@ -7,30 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
-import dev.greenml.kernels.BackendsUnderTest;
+import dev.greenml.kernels.OnEveryBackend;
 import dev.greenml.nn.BatchNorm2d;
 import dev.greenml.nn.Dropout;
 import dev.greenml.nn.Flatten;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The convolutional layers' backward against finite differences, on every backend. */
-class ConvGradientTest {
+class ConvGradientTest extends OnEveryBackend {
 
-    private final Backend saved = Backends.current();
-
-    static Stream<Backend> backends() {
-        return BackendsUnderTest.all().stream();
-    }
-
-    @AfterEach void restore() {
-        Backends.setCurrent(saved);
-    }
 
     @ParameterizedTest @MethodSource("backends")
     void conv2dGradientMatchesFiniteDifferences(Backend b) {

@@ -6,25 +6,14 @@ import static dev.greenml.autograd.GradCheck.randomAwayFromZero;
 
 import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
-import dev.greenml.kernels.BackendsUnderTest;
+import dev.greenml.kernels.OnEveryBackend;
 import dev.greenml.tensor.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every op's backward against finite differences, on every backend. */
-class OpsGradientTest {
+class OpsGradientTest extends OnEveryBackend {
 
-    private final Backend saved = Backends.current();
-
-    static Stream<Backend> backends() {
-        return BackendsUnderTest.all().stream();
-    }
-
-    @AfterEach void restore() {
-        Backends.setCurrent(saved);
-    }
 
     @ParameterizedTest @MethodSource("backends")
     void matmulGradientMatchesFiniteDifferences(Backend b) {

@@ -6,25 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
-import dev.greenml.kernels.BackendsUnderTest;
+import dev.greenml.kernels.OnEveryBackend;
 import dev.greenml.tensor.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The transformer ops (layer norm, causal attention, embedding, conv1d, gelu_tanh): finite differences, a naive reference, causality. */
-class TransformerOpsTest {
+class TransformerOpsTest extends OnEveryBackend {
 
-    private final Backend saved = Backends.current();
-
-    static Stream<Backend> backends() {
-        return BackendsUnderTest.all().stream();
-    }
-
-    @AfterEach void restore() {
-        Backends.setCurrent(saved);
-    }
 
     @ParameterizedTest @MethodSource("backends")
     void layerNormGradientMatchesFiniteDifferences(Backend b) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.greenml.compress.Int8Quantization;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,17 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * direct (m ≤ 4) and the widen-then-sgemm paths, on both backends, with odd sizes that exercise
  * every vector tail.
  */
-class Int8GemmTest {
+class Int8GemmTest extends OnEveryBackend {
 
-    private final Backend saved = Backends.current();
-
-    static Stream<Backend> backends() {
-        return BackendsUnderTest.all().stream();
-    }
-
-    @AfterEach void restore() {
-        Backends.setCurrent(saved);
-    }
 
     @ParameterizedTest @MethodSource("backends")
     void equalsFloatReferenceFromDequantizedWeights(Backend b) {
