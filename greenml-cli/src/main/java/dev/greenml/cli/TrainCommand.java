@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
 
 /** greenml train: an MLP from a layer spec or a preset, on a numeric CSV file or a named dataset. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a model on a numeric CSV file or on Fashion-MNIST and save it as safetensors.",
+        description = {"Train a model — an MLP or CNN on a numeric CSV file or Fashion-MNIST, or a GPT on text — and save it as safetensors.",
                 "Example: greenml train --layers 4,16,3 --data iris.csv --target species --loss cross-entropy --epochs 50",
-                "Example: greenml train --data fashion-mnist --model cnn --epochs 3"})
+                "Example: greenml train --data fashion-mnist --model cnn --epochs 8 --lr-schedule cosine",
+                "Example: greenml train --model gpt --data kjv --layers 4 --heads 4 --width 128 --max-minutes 10"})
 public final class TrainCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
