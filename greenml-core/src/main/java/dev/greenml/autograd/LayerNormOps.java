@@ -3,6 +3,7 @@ package dev.greenml.autograd;
 import static dev.greenml.autograd.Autograd.record;
 
 import dev.greenml.flops.FlopCounter;
+import dev.greenml.tensor.FloatPool;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
 
@@ -31,8 +32,9 @@ public final class LayerNormOps {
         }
         int rows = x.size() / c;
         Tensor y = Tensor.zeros(x.shape());
-        float[] xhat = new float[x.size()];      // (rows, C) normalised input, for backward
-        float[] rstd = new float[rows];          // (rows) 1/σ per row
+        // saved for backward, every element written below (recycled arrays will do)
+        float[] xhat = FloatPool.acquire(x.size());   // (rows, C) normalised input
+        float[] rstd = FloatPool.acquire(rows);       // (rows) 1/σ per row
         float[] xd = x.data(), yd = y.data(), g = gamma.data(), b = beta.data();
         int xo = x.offset(), go = gamma.offset(), bo = beta.offset();
         for (int r = 0; r < rows; r++) {
@@ -81,6 +83,9 @@ public final class LayerNormOps {
                 }
             }
             FlopCounter.add(12L * x.size());
+            // the graph runs a node's backward once and then frees it: the saved rows are dead
+            FloatPool.release(xhat);
+            FloatPool.release(rstd);
         }, x, gamma, beta);
     }
 
