@@ -19,6 +19,8 @@ class TransformerOpsTest extends OnEveryBackend {
     void layerNormGradientMatchesFiniteDifferences(Backend b) {
         Backends.setCurrent(b);
         check(in -> LayerNormOps.layerNorm(in[0], in[1], in[2], 1e-5f), random(1, 2, 3, 6), random(2, 6), random(3, 6));
+        // a row of 37: whole vectors (8 or 16 lanes) and a scalar tail, both checked
+        check(in -> LayerNormOps.layerNorm(in[0], in[1], in[2], 1e-5f), random(12, 2, 37), random(13, 37), random(14, 37));
     }
 
     @ParameterizedTest @MethodSource("backends")

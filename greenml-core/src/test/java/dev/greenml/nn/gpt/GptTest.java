@@ -103,8 +103,13 @@ class GptTest {
             grads[step] = params.grad().clone();
             assertThat(loss.grad()).as("an intermediate's gradient is gone after backward").isNull();
         }
-        assertThat(grads[1]).containsExactly(grads[0]);
-        assertThat(grads[2]).containsExactly(grads[0]);
+        // equal up to rounding (vector reductions may round differently once JIT-compiled);
+        // a dirty or shared recycled array changes gradients by far more than this
+        for (int step = 1; step < 3; step++) {
+            for (int i = 0; i < grads[0].length; i++) {
+                assertThat(grads[step][i]).as("step %d, gradient %d", step, i).isCloseTo(grads[0][i], offset(1e-6f));
+            }
+        }
     }
 
     @Test void decayAppliesToMatricesOnly() {
