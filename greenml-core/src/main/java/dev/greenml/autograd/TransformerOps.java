@@ -105,25 +105,20 @@ public final class TransformerOps {
         return record(y, "conv1d", o -> {
             float[] dY = o.gradStorage();
             int dYo = o.gradOffset();
-            // the first contribution since zeroGrad overwrites (beta 0: no zero-fill first), as in Ops.linear
             if (x.requiresGrad()) {   // dX(m,in) += dY(m,out) · W(in,out)ᵀ
-                float beta = Ops.betaFor(x);
                 blas().sgemm(false, true, m, in, out, 1f, dY, dYo, out, w.data(), w.offset(), out,
-                        beta, Ops.gradFor(x, beta), x.gradOffset(), in);
+                        1f, x.gradStorage(), x.gradOffset(), in);
                 FlopCounter.add(2L * m * out * in);
             }
             if (w.requiresGrad()) {   // dW(in,out) += X(m,in)ᵀ · dY(m,out)
-                float beta = Ops.betaFor(w);
                 blas().sgemm(true, false, in, out, m, 1f, x.data(), x.offset(), in, dY, dYo, out,
-                        beta, Ops.gradFor(w, beta), w.gradOffset(), out);
+                        1f, w.gradStorage(), w.gradOffset(), out);
                 FlopCounter.add(2L * m * out * in);
             }
             if (bias != null && bias.requiresGrad()) {
-                boolean first = !bias.hasGrad() && m > 0;   // then the first row is copied, not added to zeros
-                float[] db = first ? bias.gradStorageToOverwrite() : bias.gradStorage();
+                float[] db = bias.gradStorage();
                 int dbo = bias.gradOffset();
-                if (first) System.arraycopy(dY, dYo, db, dbo, out);
-                for (int r = first ? 1 : 0; r < m; r++) VectorOps.addInto(dY, dYo + r * out, db, dbo, out);
+                for (int r = 0; r < m; r++) VectorOps.addInto(dY, dYo + r * out, db, dbo, out);
                 FlopCounter.add((long) m * out);
             }
         }, inputs);
