@@ -5,6 +5,7 @@ import static dev.greenml.autograd.Autograd.record;
 import dev.greenml.flops.FlopCounter;
 import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
+import dev.greenml.tensor.FloatPool;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
@@ -49,7 +50,9 @@ public final class AttentionOps {
         int qo = qkv.offset();
         Tensor y = Tensor.zeros(bsz, t, c);
         float[] yd = y.data();
-        float[] p = new float[bsz * heads * t * t];   // (B, H, T, T) softmax, saved for backward
+        // (B, H, T, T) softmax, saved for backward; every element is written below (the product
+        // with beta 0, then the softmax zeroes the masked part), so a recycled array will do
+        float[] p = FloatPool.acquire(bsz * heads * t * t);
         for (int b = 0; b < bsz; b++) {
             for (int h = 0; h < heads; h++) {
                 int base = qo + b * t * ld + h * d;   // Q at base, K at base + C, V at base + 2C
@@ -64,7 +67,7 @@ public final class AttentionOps {
         return record(y, "causal_self_attention", o -> {
             float[] dy = o.gradStorage(), dq = qkv.gradStorage();
             int dyo = o.gradOffset(), dqo = qkv.gradOffset();
-            float[] dp = new float[t * t];   // (T, T) scratch, reused across (b, h)
+            float[] dp = FloatPool.acquire(t * t);   // (T, T) scratch, reused across (b, h), overwritten
             for (int b = 0; b < bsz; b++) {
                 for (int h = 0; h < heads; h++) {
                     int base = qo + b * t * ld + h * d, gbase = dqo + b * t * ld + h * d;
@@ -88,6 +91,9 @@ public final class AttentionOps {
                 }
             }
             FlopCounter.add(8L * bsz * heads * t * t * d + 4L * bsz * heads * t * t);
+            // the graph runs a node's backward once and then frees it: P is dead from here
+            FloatPool.release(dp);
+            FloatPool.release(p);
         }, qkv);
     }
 

@@ -71,13 +71,18 @@ public final class Autograd {
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             Node n = t.node();
-            if (n != null && t.hasGrad()) n.backward.apply(t);
+            if (n != null && t.hasGrad()) {
+                n.backward.apply(t);
+                // Every consumer of t came later in the order and has already run, so t's gradient
+                // is complete and now dead: recycle it for the gradients still to come.
+                t.releaseGrad();
+            }
         }
         // Free the graph: intermediate tensors drop their producer and gradient.
         for (Tensor t : order) {
             if (t.node() != null) {
                 t.setNode(null);
-                t.zeroGrad();
+                t.releaseGrad();
             }
         }
     }

@@ -142,8 +142,9 @@ public final class Tensor {
     /** Gradient storage for kernels that accumulate into it; allocates zeros on first use and marks it present. */
     public float[] gradStorage() {
         if (grad == null) {
-            grad = new float[size];
+            grad = FloatPool.acquire(size);
             gradOffset = 0;
+            Arrays.fill(grad, 0f);
         } else if (!hasGrad) {
             Arrays.fill(grad, gradOffset, gradOffset + size, 0f);
         }
@@ -159,7 +160,7 @@ public final class Tensor {
      */
     public float[] gradStorageToOverwrite() {
         if (grad == null) {
-            grad = new float[size];
+            grad = FloatPool.acquire(size);
             gradOffset = 0;
         }
         hasGrad = true;
@@ -173,6 +174,18 @@ public final class Tensor {
 
     /** Forgets the gradient (storage is kept and refilled with zeros on next use). */
     public void zeroGrad() {
+        hasGrad = false;
+    }
+
+    /**
+     * Gives the gradient storage back to {@link FloatPool} and forgets it. Only for intermediate
+     * tensors whose storage this tensor alone owns (autograd calls it once a node's backward has
+     * consumed the gradient); never for parameters, whose gradients are views into a flat buffer.
+     */
+    public void releaseGrad() {
+        FloatPool.release(grad);
+        grad = null;
+        gradOffset = 0;
         hasGrad = false;
     }
 

@@ -19,6 +19,8 @@ class TransformerOpsTest extends OnEveryBackend {
     void layerNormGradientMatchesFiniteDifferences(Backend b) {
         Backends.setCurrent(b);
         check(in -> LayerNormOps.layerNorm(in[0], in[1], in[2], 1e-5f), random(1, 2, 3, 6), random(2, 6), random(3, 6));
+        // a row of 37: whole vectors (8 or 16 lanes) and a scalar tail, both checked
+        check(in -> LayerNormOps.layerNorm(in[0], in[1], in[2], 1e-5f), random(12, 2, 37), random(13, 37), random(14, 37));
     }
 
     @ParameterizedTest @MethodSource("backends")
@@ -32,6 +34,9 @@ class TransformerOpsTest extends OnEveryBackend {
     void conv1dEmbeddingAndGeluTanhGradientsMatchFiniteDifferences(Backend b) {
         Backends.setCurrent(b);
         check(in -> TransformerOps.conv1d(in[0], in[1], in[2]), random(6, 2, 3, 5), random(7, 5, 4), random(8, 4));
+        // x, W and b each feeding two projections: the first contribution overwrites, the second must add
+        check(in -> Ops.add(TransformerOps.conv1d(in[0], in[1], in[2]), TransformerOps.geluTanh(TransformerOps.conv1d(in[0], in[1], in[2]))),
+                random(15, 2, 3, 5), random(16, 5, 4), random(17, 4));
         int[] ids = {3, 0, 3, 1, 2, 2};   // repeated ids: the scatter-add must accumulate
         check(in -> TransformerOps.embed(in[0], in[1], ids, 2, 3), random(9, 4, 5), random(10, 3, 5));
         check(in -> TransformerOps.geluTanh(in[0]), random(11, 3, 7));

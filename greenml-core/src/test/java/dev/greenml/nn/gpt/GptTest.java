@@ -82,6 +82,36 @@ class GptTest {
         for (var e : m.namedParameters().entrySet()) assertThat(e.getValue().hasGrad()).as(e.getKey()).isTrue();
     }
 
+    /**
+     * Backward recycles the gradients of intermediates and the saved softmax / LayerNorm rows
+     * through FloatPool (arrays of 1,024 floats and more, hence a model this wide); a recycled
+     * array that came back dirty, or one still in use, would change the second step's gradients.
+     */
+    @Test void recycledBuffersLeaveTheNextStepsGradientsUnchanged() {
+        Gpt m = new Gpt(new Gpt.Config(50, 16, 2, 2, 32, "gelu_tanh"), new Rng(7));
+        var params = m.parameters();
+        int[] ids = new int[4 * 16], targets = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (i * 7) % 50;
+            targets[i] = (i * 11 + 3) % 50;
+        }
+        float[][] grads = new float[3][];
+        for (int step = 0; step < 3; step++) {
+            params.zeroGrad();
+            Tensor loss = m.loss(ids, targets, 4, 16);
+            loss.backward();
+            grads[step] = params.grad().clone();
+            assertThat(loss.grad()).as("an intermediate's gradient is gone after backward").isNull();
+        }
+        // equal up to rounding (vector reductions may round differently once JIT-compiled);
+        // a dirty or shared recycled array changes gradients by far more than this
+        for (int step = 1; step < 3; step++) {
+            for (int i = 0; i < grads[0].length; i++) {
+                assertThat(grads[step][i]).as("step %d, gradient %d", step, i).isCloseTo(grads[0][i], offset(1e-6f));
+            }
+        }
+    }
+
     @Test void decayAppliesToMatricesOnly() {
         Gpt m = tiny(1);
         assertThat(m.decays("h.0.attn.c_attn.weight")).isTrue();
