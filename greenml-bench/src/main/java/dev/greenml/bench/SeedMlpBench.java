@@ -193,7 +193,7 @@ public final class SeedMlpBench {
             s = System.nanoTime();
             ModelFile.Loaded loaded = ModelFile.load(file);
             load[r] = (System.nanoTime() - s) / 1e3;
-            identical &= sameOutputs(model, loaded.model(), test);
+            identical &= Trainer.sameOutputs(model, loaded.model(), test);
         }
         Map<String, Object> size = line("model_file_size");
         size.put("unit", "bytes");
@@ -206,12 +206,6 @@ public final class SeedMlpBench {
         Files.deleteIfExists(dir);
     }
 
-    private static boolean sameOutputs(dev.greenml.nn.Model a, dev.greenml.nn.Model b, Dataset d) {
-        try (var scope = Autograd.noGrad()) {
-            Tensor x = Tensor.view(d.x(), 0, d.rows(), d.features());
-            return Arrays.equals(a.forward(x).toArray(), b.forward(x).toArray());
-        }
-    }
 
     /** Runs {@code work} in chunks of {@code chunk} until at least one second has passed (JIT warm-up). */
     private void warmUp(Runnable work, int chunk) {

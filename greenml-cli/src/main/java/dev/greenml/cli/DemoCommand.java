@@ -11,7 +11,6 @@ import dev.greenml.optim.Adam;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
 import dev.greenml.train.Trainer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -125,7 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (var p = run.phase("reload and verify")) {
             loaded = ModelFile.load(out);
             run.bytesRead(loaded.fileSizeBytes());
-            identical = sameOutputs(model, loaded.model(), test);
+            identical = Trainer.sameOutputs(model, loaded.model(), test);
         }
 
         Tensor input = Tensor.zeros(1, 1000);
@@ -169,15 +168,4 @@ public final class DemoCommand implements Callable<Integer> {
         return identical ? 0 : 1;
     }
 
-    /** True when both models give bit-identical outputs on every row of {@code data}. */
-    static boolean sameOutputs(dev.greenml.nn.Model a, dev.greenml.nn.Model b, Dataset data) {
-        try (var scope = Autograd.noGrad()) {
-            Tensor x = Tensor.view(data.x(), 0, data.rows(), data.features());
-            return Arrays.equals(a.forward(x).toArray(), b.forward(x).toArray());
-        }
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
-    }
 }

@@ -8,7 +8,6 @@ import dev.greenml.io.ModelFile;
 import dev.greenml.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -140,9 +139,5 @@ public final class PredictCommand implements Callable<Integer> {
         var cols = new java.util.ArrayList<>(t.columns());
         cols.remove(drop);
         return new CsvData.Table(java.util.List.copyOf(cols), v, t.rows());
-    }
-
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
     }
 }

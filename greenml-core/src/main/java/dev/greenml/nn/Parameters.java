@@ -40,7 +40,7 @@ public final class Parameters {
             Tensor t = tensors.get(i);
             offsets[i] = off;
             t.moveTo(data, off, grad, off);
-            t.markGradCleared();
+            t.zeroGrad();
             off += t.size();
         }
         return new Parameters(data, grad, Collections.unmodifiableList(names), Collections.unmodifiableList(tensors), offsets);
@@ -82,6 +82,6 @@ public final class Parameters {
 
     /** Forgets all gradients (PyTorch's zero_grad(set_to_none=True)); storage is re-zeroed lazily on next use. */
     public void zeroGrad() {
-        for (Tensor t : tensors) t.markGradCleared();
+        for (Tensor t : tensors) t.zeroGrad();
     }
 }

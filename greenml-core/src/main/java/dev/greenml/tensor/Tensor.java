@@ -189,10 +189,6 @@ public final class Tensor {
         hasGrad = false;
     }
 
-    /** Marks the gradient as absent without touching storage; used when a flat buffer was zeroed in bulk. */
-    public void markGradCleared() {
-        hasGrad = false;
-    }
 
     public Node node() { return node; }
     public void setNode(Node n) { this.node = n; }

@@ -177,17 +177,6 @@ public final class Trainer {
         return n;
     }
 
-    /** One training step on rows [from, to) in order; for benchmarks that drive steps themselves. */
-    public float step(Dataset data, int from, int to) {
-        Batch batch = new Batch(data, to - from);
-        batch.load(null, from, to, false);
-        Tensor loss = loss(model.forward(batch.x), batch);
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
-        return loss.item();
-    }
-
     private Tensor loss(Tensor out, Batch batch) {
         return config.loss().equals("mse") ? Losses.mse(out, batch.y) : Losses.crossEntropy(out, batch.labels);
     }
@@ -198,6 +187,17 @@ public final class Trainer {
         }
         if (config.loss().equals("mse") && d.isClassification()) {
             throw new IllegalArgumentException("--loss mse needs numeric targets, the dataset has class labels");
+        }
+    }
+
+    /**
+     * True when both models give bit-identical outputs on every row of {@code data} (inference
+     * mode, one batch): how a reloaded model file is checked against the model that wrote it.
+     */
+    public static boolean sameOutputs(Module a, Module b, Dataset data) {
+        try (var scope = Autograd.noGrad()) {
+            Tensor x = Tensor.view(data.x(), 0, data.rows(), data.features());
+            return java.util.Arrays.equals(a.forward(x).toArray(), b.forward(x).toArray());
         }
     }
 
