@@ -10,6 +10,7 @@ import dev.greenml.kernels.Backends;
 import dev.greenml.nn.Activation;
 import dev.greenml.nn.Mlp;
 import dev.greenml.optim.Adam;
+import dev.greenml.parallel.DataParallel;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
 import dev.greenml.train.Trainer;
@@ -77,22 +78,22 @@ public final class SeedMlpBench {
         return new Mlp(new Mlp.Config(new int[] {1000, 200, 100, 1}, Activation.Kind.RELU), new Rng(SplitMixBenchData.SEED));
     }
 
-    /** One step = forward, loss, backward, optimizer step, zero the gradients. */
+    /**
+     * One step = forward, loss, backward, optimizer step, zero the gradients. With more than one
+     * thread, the step is data-parallel (as {@code greenml train} runs it): each thread takes a shard
+     * of the batch, the gradients are summed, and Adam's update is split by element range.
+     */
     private void trainThroughput(int batch, int steps) {
         Mlp model = freshModel();
         Adam adam = new Adam(model.parameters(), 1e-3f);
+        DataParallel dp = threads > 1 ? new DataParallel(model, threads) : null;
         int rows = SplitMixBenchData.TRAIN_ROWS;
         int[] cursor = {0};
         Runnable step = () -> {
             int from = cursor[0];
             if (from + batch > rows) from = 0;
             cursor[0] = from + batch;
-            Tensor x = Tensor.view(data.x, from * 1000, batch, 1000);
-            Tensor y = Tensor.view(data.y, from, batch, 1);
-            Tensor loss = Losses.mse(model.forward(x), y);
-            loss.backward();
-            adam.step();
-            adam.zeroGrad();
+            trainStep(model, adam, dp, from, batch);
         };
         warmUp(step, Math.max(5, steps / 10));
         double[] values = new double[REPEATS];
@@ -101,10 +102,26 @@ public final class SeedMlpBench {
             for (int i = 0; i < steps; i++) step.run();
             values[r] = (double) steps * batch / ((System.nanoTime() - s) / 1e9);
         }
+        if (dp != null) dp.close();
         Map<String, Object> m = stats("train_throughput", "samples/s", values);
         m.put("batch", batch);
         m.put("steps", steps);
+        m.put("parallelism", dp != null ? "data-parallel" : "single thread");
         emit.accept(m);
+    }
+
+    /** forward, MSE, backward, Adam step, zero_grad on rows [from, from + n) of the training data. */
+    private void trainStep(Mlp model, Adam adam, DataParallel dp, int from, int n) {
+        if (dp == null) {
+            Tensor loss = Losses.mse(model.forward(Tensor.view(data.x, from * 1000, n, 1000)), Tensor.view(data.y, from, n, 1));
+            loss.backward();
+            adam.step();
+        } else {
+            dp.forwardBackward(n, (replica, shard, lo, hi) -> Losses.mse(
+                    replica.forward(Tensor.view(data.x, (from + lo) * 1000, hi - lo, 1000)), Tensor.view(data.y, from + lo, hi - lo, 1)));
+            dp.step(adam);
+        }
+        adam.zeroGrad();
     }
 
     private void inferLatency() {
@@ -156,20 +173,17 @@ public final class SeedMlpBench {
     private void quality() throws IOException {
         Mlp model = freshModel();
         Adam adam = new Adam(model.parameters(), 1e-3f);
+        DataParallel dp = threads > 1 ? new DataParallel(model, threads) : null;
         int rows = quick ? 4096 : SplitMixBenchData.TRAIN_ROWS, epochs = 5, b = 256;
         double[] epochTimes = new double[epochs];
         for (int e = 0; e < epochs; e++) {
             long s = System.nanoTime();
             for (int from = 0; from < rows; from += b) {
-                int n = Math.min(b, rows - from);
-                Tensor loss = Losses.mse(model.forward(Tensor.view(data.x, from * 1000, n, 1000)),
-                        Tensor.view(data.y, from, n, 1));
-                loss.backward();
-                adam.step();
-                adam.zeroGrad();
+                trainStep(model, adam, dp, from, Math.min(b, rows - from));
             }
             epochTimes[e] = (System.nanoTime() - s) / 1e9;
         }
+        if (dp != null) dp.close();
         Map<String, Object> et = stats("epoch_time", "s", epochTimes);
         et.put("batch", b);
         emit.accept(et);

@@ -142,6 +142,8 @@ final class TrainingSession {
         o.release();
         o.log("run directory: %s%s", dir.path(), sessions > 1 ? " (resumed at epoch " + trainer.position().epoch()
                 + (trainer.position().step() > 0 ? ", step " + trainer.position().step() : "") + ")" : "");
+        o.log("threads: %s", trainer.parallelism());
+        training.put("parallelism", trainer.parallelism());
         writeRun("running");
 
         Trainer.Outcome outcome;

@@ -57,6 +57,15 @@ public final class Autograd {
 
     /** See {@link Tensor#backward()}. */
     public static void backward(Tensor root) {
+        backward(root, 1f);
+    }
+
+    /**
+     * Back-propagates {@code seed}·∂root instead of ∂root: a data-parallel worker whose loss is the
+     * mean over its shard of n rows passes n / N, so that the shards' gradients add up to the
+     * gradient of the mean over the whole batch of N rows.
+     */
+    public static void backward(Tensor root, float seed) {
         if (root.size() != 1) {
             throw new IllegalArgumentException("backward() needs a one-element loss, got shape "
                     + Shape.str(root.shape()) + "; reduce it first with sum() or mean()");
@@ -67,7 +76,7 @@ public final class Autograd {
         }
         List<Tensor> order = topologicalOrder(root);
         float[] g = root.gradStorage();
-        g[root.gradOffset()] += 1f;
+        g[root.gradOffset()] += seed;
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             Node n = t.node();

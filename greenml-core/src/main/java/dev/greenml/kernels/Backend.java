@@ -21,6 +21,12 @@ public interface Backend {
     int threads();
 
     /**
+     * The same kernels on the calling thread alone (this backend when it has one thread), for work
+     * that is already split across threads at a coarser grain (data-parallel workers).
+     */
+    Backend singleThreaded();
+
+    /**
      * C = alpha · op(A) · op(B) + beta · C, where op(X) is X or Xᵀ.
      *
      * <pre>

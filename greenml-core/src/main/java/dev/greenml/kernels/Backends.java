@@ -20,6 +20,7 @@ public final class Backends {
     public record Selection(Backend backend, String reason) {}
 
     private static volatile Backend current;
+    private static final ThreadLocal<Backend> THIS_THREAD = new ThreadLocal<>();   // overrides current on one thread
 
     private Backends() {}
 
@@ -51,6 +52,8 @@ public final class Backends {
 
     /** The backend the engine's ops use; on first use, {@code select("auto", availableProcessors)}. */
     public static Backend current() {
+        Backend local = THIS_THREAD.get();
+        if (local != null) return local;
         Backend b = current;
         if (b == null) {
             synchronized (Backends.class) {
@@ -70,6 +73,21 @@ public final class Backends {
             throw new IllegalArgumentException("Backends.setCurrent(null): pass a Backend, e.g. new JavaBackend()");
         }
         current = backend;
+    }
+
+    /**
+     * Runs {@code work} with {@code backend} as {@link #current()} on this thread only (other
+     * threads keep theirs): a data-parallel worker computes its shard on a one-thread backend while
+     * its siblings do the same on the other cores.
+     */
+    public static void runWith(Backend backend, Runnable work) {
+        Backend before = THIS_THREAD.get();
+        THIS_THREAD.set(backend);
+        try {
+            work.run();
+        } finally {
+            if (before == null) THIS_THREAD.remove(); else THIS_THREAD.set(before);
+        }
     }
 
     private static String loaded(BlasBackend blas) {

@@ -81,6 +81,11 @@ public final class BlasBackend implements Backend {
         return threads;
     }
 
+    @Override
+    public Backend singleThreaded() {
+        return threads == 1 ? this : new BlasBackend(lib, 1);
+    }
+
     /** The loaded shared library. */
     public Path library() {
         return lib.file();

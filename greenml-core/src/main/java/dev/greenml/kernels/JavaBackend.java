@@ -79,6 +79,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public Backend singleThreaded() {
+        return threads == 1 ? this : new JavaBackend(1);
+    }
+
+    @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,

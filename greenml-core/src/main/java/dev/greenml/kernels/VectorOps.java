@@ -116,13 +116,13 @@ public final class VectorOps {
             FloatVector denom = vv.sqrt().mul(invSqrtBias2).add(eps);
             pv.sub(mv.mul(stepSize).div(denom)).intoArray(p, j);
         }
-        for (; i < n; i++) {
+        for (; i < n; i++) {   // the same operations in the same order as a lane above: bit-identical
             int j = off + i;
             float gi = g[j];
-            if (l2 != 0f) gi += l2 * p[j];
-            m[j] = beta1 * m[j] + oneMinusB1 * gi;
-            v[j] = beta2 * v[j] + oneMinusB2 * gi * gi;
-            p[j] -= stepSize * m[j] / ((float) Math.sqrt(v[j]) * invSqrtBias2 + eps);
+            if (l2 != 0f) gi = p[j] * l2 + gi;
+            m[j] = m[j] * beta1 + gi * oneMinusB1;
+            v[j] = v[j] * beta2 + (gi * gi) * oneMinusB2;
+            p[j] = p[j] - (m[j] * stepSize) / ((float) Math.sqrt(v[j]) * invSqrtBias2 + eps);
         }
     }
 }

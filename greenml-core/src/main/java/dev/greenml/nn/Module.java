@@ -63,6 +63,20 @@ public abstract class Module {
         return parameters;
     }
 
+    /**
+     * Makes this module, a fresh instance of the same architecture, a replica of {@code master}:
+     * its parameters read the master's values in place (no copy; the master's updates are seen at
+     * once) and accumulate gradients of their own. For data-parallel training; see
+     * {@link dev.greenml.parallel.DataParallel}.
+     */
+    public final Parameters shareParametersOf(Module master) {
+        if (parameters != null) {
+            throw new IllegalStateException("shareParametersOf: this module's parameters were already gathered; use a fresh instance");
+        }
+        parameters = Parameters.sharing(master.parameters(), namedParameters());
+        return parameters;
+    }
+
     public final Module train() { return setTraining(true); }
     public final Module eval() { return setTraining(false); }
     public final boolean isTraining() { return training; }

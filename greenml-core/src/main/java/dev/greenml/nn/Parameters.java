@@ -46,6 +46,31 @@ public final class Parameters {
         return new Parameters(data, grad, Collections.unmodifiableList(names), Collections.unmodifiableList(tensors), offsets);
     }
 
+    /**
+     * The parameters {@code named} of a replica (a second instance of the same architecture) made
+     * to read {@code master}'s values in place, with gradients of their own: data-parallel workers
+     * compute gradients for their shard of a batch on the same weights, and the optimizer updates
+     * the master's buffer once. Names and sizes must match the master's, in the same order.
+     */
+    static Parameters sharing(Parameters master, Map<String, Tensor> named) {
+        List<String> names = new ArrayList<>(named.keySet());
+        List<Tensor> tensors = new ArrayList<>(named.values());
+        if (!names.equals(master.names)) {
+            throw new IllegalArgumentException("a replica must have the master's parameters " + master.names + ", got " + names);
+        }
+        float[] grad = new float[master.data.length];
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            if (t.size() != master.tensors.get(i).size()) {
+                throw new IllegalArgumentException("replica parameter " + names.get(i) + " has " + t.size()
+                        + " values, the master's has " + master.tensors.get(i).size());
+            }
+            t.bindTo(master.data, master.offsets[i], grad, master.offsets[i]);
+        }
+        return new Parameters(master.data, grad, Collections.unmodifiableList(names), Collections.unmodifiableList(tensors),
+                master.offsets.clone());
+    }
+
     public float[] data() { return data; }
     public float[] grad() { return grad; }
     public int count() { return tensors.size(); }

@@ -3,6 +3,7 @@ package dev.greenml.optim;
 import dev.greenml.flops.FlopCounter;
 import dev.greenml.kernels.VectorOps;
 import dev.greenml.nn.Parameters;
+import dev.greenml.parallel.Team;
 import dev.greenml.tensor.Tensor;
 import java.util.Map;
 
@@ -62,24 +63,64 @@ public class Adam extends Optimizer {
     }
 
     @Override public void step() {
-        float[] p = params.data(), g = params.grad();
+        if (prepareStep()) update(0, params.totalSize());
+    }
+
+    /** The same update with the flat buffer cut into one contiguous element range per thread. */
+    @Override public void step(Team team) {
+        if (!prepareStep()) return;
+        int total = params.totalSize(), parts = team.size();
+        team.run(i -> update(Team.partStart(total, parts, i), Team.partStart(total, parts, i + 1)));
+    }
+
+    // per-tensor coefficients of the current step, set by prepareStep (count)
+    private boolean[] active;
+    private float[] stepSize, invSqrtBias2, l2, shrink;
+
+    /** Advances the step count of every parameter with a gradient and computes its coefficients; false when none has one. */
+    private boolean prepareStep() {
+        int count = params.count();
+        if (active == null) {
+            active = new boolean[count];
+            stepSize = new float[count];
+            invSqrtBias2 = new float[count];
+            l2 = new float[count];
+            shrink = new float[count];
+        }
         long flops = 0;
-        for (int t = 0; t < params.count(); t++) {
+        boolean any = false;
+        for (int t = 0; t < count; t++) {
             Tensor tensor = params.tensor(t);
-            if (!tensor.hasGrad()) continue;
-            int off = params.offset(t), n = tensor.size();
+            active[t] = tensor.hasGrad();
+            if (!active[t]) continue;
+            any = true;
             int step = ++steps[t];
             double bias1 = 1 - Math.pow(beta1, step), bias2 = 1 - Math.pow(beta2, step);
             float wd = decays == null || decays[t] ? weightDecay : 0f;
-            if (decoupled && wd != 0f) {
-                float shrink = 1f - lr * wd;
-                for (int i = off; i < off + n; i++) p[i] *= shrink;
-            }
-            VectorOps.adam(p, g, m, v, off, n, beta1, beta2, decoupled ? 0f : wd,
-                    (float) (lr / bias1), (float) (1.0 / Math.sqrt(bias2)), eps);
-            flops += (long) ADAM_FLOPS_PER_PARAM * n;
+            stepSize[t] = (float) (lr / bias1);
+            invSqrtBias2[t] = (float) (1.0 / Math.sqrt(bias2));
+            l2[t] = decoupled ? 0f : wd;
+            shrink[t] = decoupled && wd != 0f ? 1f - lr * wd : 1f;
+            flops += (long) ADAM_FLOPS_PER_PARAM * tensor.size();
         }
         FlopCounter.add(flops);
+        return any;
+    }
+
+    /** Applies the prepared step to elements [lo, hi) of the flat buffer. */
+    private void update(int lo, int hi) {
+        float[] p = params.data(), g = params.grad();
+        for (int t = 0; t < active.length; t++) {
+            if (!active[t]) continue;
+            int off = params.offset(t);
+            int a = Math.max(lo, off), b = Math.min(hi, off + params.tensor(t).size());
+            if (a >= b) continue;
+            if (shrink[t] != 1f) {
+                float s = shrink[t];
+                for (int i = a; i < b; i++) p[i] *= s;
+            }
+            VectorOps.adam(p, g, m, v, a, b - a, beta1, beta2, l2[t], stepSize[t], invSqrtBias2[t], eps);
+        }
     }
 
     @Override public Map<String, float[]> state() {

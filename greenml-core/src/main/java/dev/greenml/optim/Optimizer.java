@@ -23,6 +23,14 @@ public abstract class Optimizer {
     /** One update of every parameter that has a gradient. */
     public abstract void step();
 
+    /**
+     * {@link #step()} with its element-wise work split over {@code team}'s threads. Same result as
+     * {@link #step()}; optimizers without a split version simply run {@link #step()} on the caller.
+     */
+    public void step(dev.greenml.parallel.Team team) {
+        step();
+    }
+
     public void zeroGrad() {
         params.zeroGrad();
     }

@@ -124,6 +124,23 @@ public final class Tensor {
         gradOffset = newGradOffset;
     }
 
+    /**
+     * Points this tensor at other storage WITHOUT copying: {@code newData} already holds its values
+     * (a data-parallel replica reads the master's parameters) and {@code newGrad} is its own
+     * gradient storage. The gradient is marked absent.
+     */
+    public void bindTo(float[] newData, int newOffset, float[] newGrad, int newGradOffset) {
+        if (newOffset < 0 || newOffset + size > newData.length || newGradOffset < 0 || newGradOffset + size > newGrad.length) {
+            throw new IllegalArgumentException("bindTo: " + size + " floats at offsets " + newOffset + "/" + newGradOffset
+                    + " do not fit storage of " + newData.length + "/" + newGrad.length);
+        }
+        data = newData;
+        offset = newOffset;
+        grad = newGrad;
+        gradOffset = newGradOffset;
+        hasGrad = false;
+    }
+
     // ---- gradient ----
 
     public boolean requiresGrad() { return requiresGrad; }

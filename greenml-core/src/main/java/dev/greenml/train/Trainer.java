@@ -3,6 +3,9 @@ package dev.greenml.train;
 import dev.greenml.autograd.Autograd;
 import dev.greenml.autograd.Losses;
 import dev.greenml.data.Dataset;
+import dev.greenml.kernels.Backends;
+import dev.greenml.nn.Model;
+import dev.greenml.parallel.DataParallel;
 import dev.greenml.nn.Module;
 import dev.greenml.optim.LrSchedule;
 import dev.greenml.optim.Optimizer;
@@ -68,6 +71,7 @@ public final class Trainer {
     private LrScheduleConfig schedule = LrScheduleConfig.CONSTANT;
     private Position position;
     private volatile boolean stopRequested;
+    private boolean dataParallel = true;
 
     public Trainer(Module model, TrainConfig config) {
         this.model = model;
@@ -129,6 +133,40 @@ public final class Trainer {
         int[] order = new int[rows];
         Batch batch = new Batch(train, Math.min(b, rows));
         model.train();
+        try (DataParallel dp = dataParallel()) {
+            return fitEpochs(train, validation, listener, from, steps, lrAt, order, batch, dp);
+        }
+    }
+
+    /**
+     * Data-parallel steps (see {@link DataParallel}) when the kernels have more than one thread and
+     * the model can be replicated; null for steps on the calling thread with threaded kernels.
+     */
+    private DataParallel dataParallel() {
+        int threads = Backends.current().threads();
+        if (!dataParallel || threads < 2 || !(model instanceof Model m) || !DataParallel.supports(m)) return null;
+        return new DataParallel(m, threads);
+    }
+
+    /** How the last {@link #fit} used its threads, in words, for logs and reports. */
+    public String parallelism() {
+        int threads = Backends.current().threads();
+        if (threads < 2) return "one thread";
+        if (dataParallel && model instanceof Model m && DataParallel.supports(m)) {
+            return "data-parallel over " + threads + " threads (one shard of each batch per thread)";
+        }
+        return threads + " threads inside the matrix products";
+    }
+
+    /** Turns data-parallel steps off ({@code false}: threads are used inside the kernels only). */
+    public Trainer dataParallel(boolean enabled) {
+        this.dataParallel = enabled;
+        return this;
+    }
+
+    private Outcome fitEpochs(Dataset train, Dataset validation, Listener listener, Position from, int steps,
+                              LrSchedule lrAt, int[] order, Batch batch, DataParallel dp) {
+        int rows = train.rows(), b = config.batchSize();
         int firstStep = from.step();
         double sum = from.lossSum();
         for (int epoch = from.epoch(); epoch <= config.epochs(); epoch++) {
@@ -145,14 +183,27 @@ public final class Trainer {
                 float lr = lrAt.lr((long) (epoch - 1) * steps + s);
                 optimizer.setLr(lr);
                 batch.load(order, lo, hi, config.shuffle());
-                Tensor out = model.forward(batch.x);
-                Tensor loss = loss(out, batch);
+                float l;
+                int correct;
                 optimizer.zeroGrad();
-                loss.backward();
-                optimizer.step();
-                float l = loss.item();
+                if (dp == null) {
+                    Tensor out = model.forward(batch.x);
+                    Tensor loss = loss(out, batch, 0, hi - lo);
+                    loss.backward();
+                    optimizer.step();
+                    l = loss.item();
+                    correct = batch.labels == null ? -1 : correct(out, batch.labels, 0);
+                } else {
+                    int[] correctPerShard = new int[dp.threads()];
+                    l = dp.forwardBackward(hi - lo, (replica, shard, r0, r1) -> {
+                        Tensor out = replica.forward(batch.rows(r0, r1));
+                        if (batch.labels != null) correctPerShard[shard] = correct(out, batch.labels, r0);
+                        return loss(out, batch, r0, r1);
+                    });
+                    dp.step(optimizer);
+                    correct = batch.labels == null ? -1 : java.util.Arrays.stream(correctPerShard).sum();
+                }
                 sum += (double) l * (hi - lo);
-                int correct = batch.labels == null ? -1 : correct(out, batch.labels);
                 listener.onStep(new Step(epoch, s + 1, steps, l, hi - lo, correct, lr));
             }
             firstStep = 0;
@@ -166,19 +217,25 @@ public final class Trainer {
         return Outcome.COMPLETED;
     }
 
-    /** Rows of a (rows, classes) output whose largest logit is at the label. */
-    private static int correct(Tensor out, int[] labels) {
+    /** Rows of a (rows, classes) output whose largest logit is at the label; row r's label is labels[first + r]. */
+    private static int correct(Tensor out, int[] labels, int first) {
         int classes = out.dim(1), n = 0;
-        for (int r = 0; r < labels.length; r++) {
+        for (int r = 0; r < out.dim(0); r++) {
             int best = 0;
             for (int c = 1; c < classes; c++) if (out.get(r, c) > out.get(r, best)) best = c;
-            if (best == labels[r]) n++;
+            if (best == labels[first + r]) n++;
         }
         return n;
     }
 
-    private Tensor loss(Tensor out, Batch batch) {
-        return config.loss().equals("mse") ? Losses.mse(out, batch.y) : Losses.crossEntropy(out, batch.labels);
+    /** The mean loss of rows [from, to) of the batch, whose outputs are {@code out}. */
+    private Tensor loss(Tensor out, Batch batch, int from, int to) {
+        if (config.loss().equals("mse")) {
+            int tw = batch.y.dim(1);
+            return Losses.mse(out, Tensor.view(batch.y.data(), batch.y.offset() + from * tw, to - from, tw));
+        }
+        int[] labels = from == 0 && to == batch.labels.length ? batch.labels : java.util.Arrays.copyOfRange(batch.labels, from, to);
+        return Losses.crossEntropy(out, labels);
     }
 
     private void checkCompatible(Dataset d) {
@@ -243,6 +300,12 @@ public final class Trainer {
         Batch(Dataset data, int capacity) {
             this.data = data;
             this.capacity = capacity;
+        }
+
+        /** Rows [from, to) of the loaded batch's inputs, as a view. */
+        Tensor rows(int from, int to) {
+            int f = x.dim(1);
+            return Tensor.view(x.data(), x.offset() + from * f, to - from, f);
         }
 
         void load(int[] order, int from, int to, boolean gather) {
