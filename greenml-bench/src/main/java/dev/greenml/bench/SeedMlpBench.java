@@ -117,9 +117,8 @@ public final class SeedMlpBench {
             loss.backward();
             adam.step();
         } else {
-            dp.forwardBackward(n, (replica, shard, lo, hi) -> Losses.mse(
-                    replica.forward(Tensor.view(data.x, (from + lo) * 1000, hi - lo, 1000)), Tensor.view(data.y, from + lo, hi - lo, 1)));
-            dp.step(adam);
+            dp.trainStep(n, (replica, shard, lo, hi) -> Losses.mse(
+                    replica.forward(Tensor.view(data.x, (from + lo) * 1000, hi - lo, 1000)), Tensor.view(data.y, from + lo, hi - lo, 1)), adam);
         }
         adam.zeroGrad();
     }

@@ -65,7 +65,10 @@ public final class AttentionOps {
         }
         FlopCounter.add(4L * bsz * heads * t * t * d + 3L * bsz * heads * t * t);
         return record(y, "causal_self_attention", o -> {
-            float[] dy = o.gradStorage(), dq = qkv.gradStorage();
+            // dQ, dK and dV of each (b, h) are each written by exactly one product below, so the
+            // first contribution since zeroGrad can overwrite (beta 0) instead of zero-fill + add
+            float beta = Ops.betaFor(qkv);
+            float[] dy = o.gradStorage(), dq = Ops.gradFor(qkv, beta);
             int dyo = o.gradOffset(), dqo = qkv.gradOffset();
             float[] dp = FloatPool.acquire(t * t);   // (T, T) scratch, reused across (b, h), overwritten
             for (int b = 0; b < bsz; b++) {
@@ -75,7 +78,7 @@ public final class AttentionOps {
                     // dP = dY·Vᵀ
                     blas().sgemm(false, true, t, t, d, 1f, dy, yo, c, q, base + 2 * c, ld, 0f, dp, 0, t);
                     // dV += Pᵀ·dY
-                    blas().sgemm(true, false, t, d, t, 1f, p, po, t, dy, yo, c, 1f, dq, gbase + 2 * c, ld);
+                    blas().sgemm(true, false, t, d, t, 1f, p, po, t, dy, yo, c, beta, dq, gbase + 2 * c, ld);
                     // dS = P ⊙ (dP − rowsum(dP ⊙ P)), in place in dp
                     for (int i = 0; i < t; i++) {
                         int r = i * t;
@@ -86,8 +89,8 @@ public final class AttentionOps {
                         for (int j = i + 1; j < t; j++) dp[r + j] = 0f;
                     }
                     // dQ += dS·K·scale      dK += dSᵀ·Q·scale
-                    blas().sgemm(false, false, t, d, t, scale, dp, 0, t, q, base + c, ld, 1f, dq, gbase, ld);
-                    blas().sgemm(true, false, t, d, t, scale, dp, 0, t, q, base, ld, 1f, dq, gbase + c, ld);
+                    blas().sgemm(false, false, t, d, t, scale, dp, 0, t, q, base + c, ld, beta, dq, gbase, ld);
+                    blas().sgemm(true, false, t, d, t, scale, dp, 0, t, q, base, ld, beta, dq, gbase + c, ld);
                 }
             }
             FlopCounter.add(8L * bsz * heads * t * t * d + 4L * bsz * heads * t * t);

@@ -143,6 +143,46 @@ public final class Ops {
     public static Tensor sub(Tensor a, Tensor b) { return binary(a, b, BinOp.SUB); }
     public static Tensor mul(Tensor a, Tensor b) { return binary(a, b, BinOp.MUL); }
 
+    /**
+     * add/sub/mul of two tensors of one shape (a residual connection): a vector at a time, and the
+     * first gradient contribution since zeroGrad is written rather than added to zeros.
+     */
+    private static Tensor sameShape(Tensor a, Tensor b, BinOp op) {
+        Tensor out = Tensor.zeros(a.shape());
+        int n = out.size(), code = op.ordinal();
+        float[] ad = a.data(), bd = b.data();
+        int ao = a.offset(), bo = b.offset();
+        VectorOps.elementwise(code, ad, ao, bd, bo, out.data(), 0, n);
+        FlopCounter.add(n);
+        return record(out, op.name().toLowerCase(), o -> {
+            float[] g = o.gradStorage();
+            int go = o.gradOffset();
+            if (a.requiresGrad()) {
+                boolean first = !a.hasGrad();
+                float[] ga = first ? a.gradStorageToOverwrite() : a.gradStorage();
+                if (op == BinOp.MUL) VectorOps.mulInto(g, go, bd, bo, ga, a.gradOffset(), n, first);
+                else if (first) System.arraycopy(g, go, ga, a.gradOffset(), n);
+                else VectorOps.addInto(g, go, ga, a.gradOffset(), n);
+            }
+            if (b.requiresGrad()) {
+                boolean first = !b.hasGrad();
+                float[] gb = first ? b.gradStorageToOverwrite() : b.gradStorage();
+                switch (op) {
+                    case MUL -> VectorOps.mulInto(g, go, ad, ao, gb, b.gradOffset(), n, first);
+                    case ADD -> {
+                        if (first) System.arraycopy(g, go, gb, b.gradOffset(), n);
+                        else VectorOps.addInto(g, go, gb, b.gradOffset(), n);
+                    }
+                    case SUB -> {
+                        if (first) VectorOps.scaleInto(g, go, -1f, gb, b.gradOffset(), n);
+                        else VectorOps.addScaledInto(g, go, -1f, gb, b.gradOffset(), n);
+                    }
+                }
+            }
+            FlopCounter.add(2L * n);
+        }, a, b);
+    }
+
     /** Multiplies every element by a constant. */
     public static Tensor scale(Tensor a, float s) {
         Tensor out = Tensor.zeros(a.shape());
@@ -158,6 +198,7 @@ public final class Ops {
     }
 
     private static Tensor binary(Tensor a, Tensor b, BinOp op) {
+        if (java.util.Arrays.equals(a.shape(), b.shape())) return sameShape(a, b, op);
         int[] outShape = Shape.broadcast(a.shape(), b.shape());
         Tensor out = Tensor.zeros(outShape);
         int n = out.size();
@@ -449,9 +490,9 @@ public final class Ops {
         Tensor y = Tensor.view(x.data(), x.offset(), s);
         int n = x.size();
         return record(y, "reshape", o -> {
-            float[] g = o.gradStorage(), gx = x.gradStorage();
-            int go = o.gradOffset(), gxo = x.gradOffset();
-            for (int i = 0; i < n; i++) gx[gxo + i] += g[go + i];
+            float[] g = o.gradStorage();
+            if (!x.hasGrad()) System.arraycopy(g, o.gradOffset(), x.gradStorageToOverwrite(), x.gradOffset(), n);
+            else VectorOps.addInto(g, o.gradOffset(), x.gradStorage(), x.gradOffset(), n);
         }, x);
     }
 

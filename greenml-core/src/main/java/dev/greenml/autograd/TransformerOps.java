@@ -140,7 +140,9 @@ public final class TransformerOps {
         geluTanhInto(xd, xo, yd, 0, n);
         FlopCounter.add(8L * n);
         return record(y, "gelu_tanh", o -> {
-            geluTanhBackwardInto(xd, xo, o.gradStorage(), o.gradOffset(), x.gradStorage(), x.gradOffset(), n);
+            boolean first = !x.hasGrad();
+            geluTanhBackwardInto(xd, xo, o.gradStorage(), o.gradOffset(),
+                    first ? x.gradStorageToOverwrite() : x.gradStorage(), x.gradOffset(), n, first);
             FlopCounter.add(12L * n);
         }, x);
     }
@@ -149,21 +151,22 @@ public final class TransformerOps {
     // Math call per element, which made GELU a fifth of a training step.
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    /** dx += dy · gelu_tanh'(x) */
-    static void geluTanhBackwardInto(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+    /** dx += dy · gelu_tanh'(x), or dx = … when {@code overwrite} (the first contribution since zeroGrad) */
+    static void geluTanhBackwardInto(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n, boolean overwrite) {
         int i = 0;
         for (; i <= n - F.length(); i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xo + i), v2 = v.mul(v);
             FloatVector th = v.mul(v2.mul(GELU_CUBIC).add(1f)).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
             FloatVector inner = v2.mul(3f * GELU_CUBIC).add(1f).mul(SQRT_2_OVER_PI);
             FloatVector d = th.add(1f).mul(0.5f).add(v.mul(0.5f).mul(th.mul(th).neg().add(1f)).mul(inner));
-            FloatVector.fromArray(F, dx, dxo + i).add(FloatVector.fromArray(F, dy, dyo + i).mul(d)).intoArray(dx, dxo + i);
+            FloatVector contribution = FloatVector.fromArray(F, dy, dyo + i).mul(d);
+            (overwrite ? contribution : FloatVector.fromArray(F, dx, dxo + i).add(contribution)).intoArray(dx, dxo + i);
         }
         for (; i < n; i++) {
             float v = x[xo + i];
             float th = tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
             float d = 0.5f * (1f + th) + 0.5f * v * (1f - th * th) * SQRT_2_OVER_PI * (1f + 3f * GELU_CUBIC * v * v);
-            dx[dxo + i] += dy[dyo + i] * d;
+            dx[dxo + i] = (overwrite ? 0f : dx[dxo + i]) + dy[dyo + i] * d;
         }
     }
 

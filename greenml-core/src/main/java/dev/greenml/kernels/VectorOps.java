@@ -25,6 +25,50 @@ public final class VectorOps {
         for (; i < n; i++) dst[d + i] += src[s + i];
     }
 
+    /** dst[d..d+n) = src[s..s+n) · k */
+    public static void scaleInto(float[] src, int s, float k, float[] dst, int d, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, src, s + i).mul(k).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) dst[d + i] = src[s + i] * k;
+    }
+
+    /** dst[d..d+n) += src[s..s+n) · k */
+    public static void addScaledInto(float[] src, int s, float k, float[] dst, int d, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, src, s + i).mul(k).add(FloatVector.fromArray(S, dst, d + i)).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) dst[d + i] += src[s + i] * k;
+    }
+
+    /** out[o..o+n) = a[ao..ao+n) ∘ b[bo..bo+n) for ∘ = + (op 0), − (op 1), × (op 2) */
+    public static void elementwise(int op, float[] a, int ao, float[] b, int bo, float[] out, int o, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, ao + i), y = FloatVector.fromArray(S, b, bo + i);
+            (op == 0 ? x.add(y) : op == 1 ? x.sub(y) : x.mul(y)).intoArray(out, o + i);
+        }
+        for (; i < n; i++) {
+            float x = a[ao + i], y = b[bo + i];
+            out[o + i] = op == 0 ? x + y : op == 1 ? x - y : x * y;
+        }
+    }
+
+    /** dst[d..d+n) (+)= a[ao..ao+n) · b[bo..bo+n), overwriting when {@code overwrite} */
+    public static void mulInto(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n, boolean overwrite) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i));
+            (overwrite ? v : v.add(FloatVector.fromArray(S, dst, d + i))).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            float v = a[ao + i] * b[bo + i];
+            dst[d + i] = overwrite ? v : dst[d + i] + v;
+        }
+    }
+
     /** y = max(x, 0) */
     public static void relu(float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;

@@ -67,10 +67,14 @@ public class Adam extends Optimizer {
     }
 
     /** The same update with the flat buffer cut into one contiguous element range per thread. */
-    @Override public void step(Team team) {
-        if (!prepareStep()) return;
+    @Override public void step(Team team, RangeAction before) {
         int total = params.totalSize(), parts = team.size();
-        team.run(i -> update(Team.partStart(total, parts, i), Team.partStart(total, parts, i + 1)));
+        boolean any = prepareStep();
+        team.run(i -> {
+            int from = Team.partStart(total, parts, i), to = Team.partStart(total, parts, i + 1);
+            before.run(from, to);
+            if (any) update(from, to);
+        });
     }
 
     // per-tensor coefficients of the current step, set by prepareStep (count)

@@ -28,6 +28,25 @@ public abstract class Optimizer {
      * {@link #step()}; optimizers without a split version simply run {@link #step()} on the caller.
      */
     public void step(dev.greenml.parallel.Team team) {
+        step(team, (from, to) -> {});
+    }
+
+    /** Work on elements [from, to) of the flat parameter buffer. */
+    @FunctionalInterface
+    public interface RangeAction {
+        void run(int from, int to);
+    }
+
+    /**
+     * {@link #step(dev.greenml.parallel.Team)}, with {@code before} run by each thread on its own
+     * element range (part i of {@link dev.greenml.parallel.Team#partStart}) just before that range is
+     * updated: data-parallel training sums the replicas' gradients there, so each range is summed
+     * and updated by one thread while it is in that thread's cache, with one hand-off instead of two.
+     * Optimizers without a split version run all of {@code before} first, then {@link #step()}.
+     */
+    public void step(dev.greenml.parallel.Team team, RangeAction before) {
+        int total = params.totalSize(), parts = team.size();
+        team.run(i -> before.run(dev.greenml.parallel.Team.partStart(total, parts, i), dev.greenml.parallel.Team.partStart(total, parts, i + 1)));
         step();
     }
 

@@ -116,35 +116,31 @@ public final class DataParallel implements AutoCloseable {
      * Returns that mean loss. A batch with fewer rows than threads uses fewer shards.
      */
     public float forwardBackward(int rows, ShardLoss lossOf) {
-        if (rows < 1) throw new IllegalArgumentException("a batch needs at least 1 row, got " + rows);
-        int shards = Math.min(rows, team.size());
-        lastShards = shards;
-        boolean training = master.isTraining();
-        if (shards == 1) {   // one row: nothing to split, and no hand-off to pay for
-            float[] loss = new float[1];
-            Backends.runWith(backends[0], () -> {
-                Tensor l = lossOf.loss(master, 0, 0, rows);
-                l.backward();
-                loss[0] = l.item();
-            });
-            return loss[0];
+        float loss = shardsForwardBackward(rows, lossOf);
+        if (lastShards > 1) {
+            int total = params[0].totalSize(), parts = team.size();
+            markMasterGradients(lastShards);
+            team.run(i -> addReplicaGradients(Team.partStart(total, parts, i), Team.partStart(total, parts, i + 1)));
+            clearReplicaGradients(lastShards);
         }
-        team.run(i -> {
-            shardLoss[i] = 0f;
-            if (i >= shards) return;
-            int from = Team.partStart(rows, shards, i), to = Team.partStart(rows, shards, i + 1);
-            float weight = (float) (to - from) / rows;
-            if (training) replicas[i].train(); else replicas[i].eval();
-            Backends.runWith(backends[i], () -> {
-                Tensor loss = lossOf.loss(replicas[i], i, from, to);
-                Autograd.backward(loss, weight);
-                shardLoss[i] = weight * loss.item();
-            });
-        });
-        addReplicaGradients(shards);
-        float sum = 0;
-        for (int i = 0; i < shards; i++) sum += shardLoss[i];
-        return sum;
+        return loss;
+    }
+
+    /**
+     * {@link #forwardBackward} then {@code optimizer}'s step, with the gradient sum and the update
+     * of each element range done by the same thread in one hand-off (see
+     * {@link Optimizer#step(Team, Optimizer.RangeAction)}). Returns the batch's mean loss.
+     */
+    public float trainStep(int rows, ShardLoss lossOf, Optimizer optimizer) {
+        float loss = shardsForwardBackward(rows, lossOf);
+        if (lastShards > 1) {
+            markMasterGradients(lastShards);
+            optimizer.step(team, this::addReplicaGradients);
+            clearReplicaGradients(lastShards);
+        } else {
+            optimizer.step();
+        }
+        return loss;
     }
 
     /**
@@ -158,33 +154,67 @@ public final class DataParallel implements AutoCloseable {
         if (lastShards > 1) optimizer.step(team); else optimizer.step();
     }
 
-    /** master.grad += Σ replica.grad over the replicas of the first {@code shards} shards, in element ranges per thread. */
-    private void addReplicaGradients(int shards) {
-        if (shards == 1) return;
+    /** Each shard's forward, loss and backward (seeded nᵢ/N) on its replica; gradients stay in the replicas. */
+    private float shardsForwardBackward(int rows, ShardLoss lossOf) {
+        if (rows < 1) throw new IllegalArgumentException("a batch needs at least 1 row, got " + rows);
+        int shards = Math.min(rows, team.size());
+        lastShards = shards;
+        if (shards == 1) {   // one row: nothing to split, and no hand-off to pay for
+            float[] loss = new float[1];
+            Backends.runWith(backends[0], () -> {
+                Tensor l = lossOf.loss(master, 0, 0, rows);
+                l.backward();
+                loss[0] = l.item();
+            });
+            return loss[0];
+        }
+        boolean training = master.isTraining();
+        team.run(i -> {
+            shardLoss[i] = 0f;
+            if (i >= shards) return;
+            int from = Team.partStart(rows, shards, i), to = Team.partStart(rows, shards, i + 1);
+            float weight = (float) (to - from) / rows;
+            if (training) replicas[i].train(); else replicas[i].eval();
+            Backends.runWith(backends[i], () -> {
+                Tensor loss = lossOf.loss(replicas[i], i, from, to);
+                Autograd.backward(loss, weight);
+                shardLoss[i] = weight * loss.item();
+            });
+        });
+        float sum = 0;
+        for (int i = 0; i < shards; i++) sum += shardLoss[i];
+        return sum;
+    }
+
+    /** Marks present (zeroed) every master gradient that only replicas of the first {@code shards} shards received. */
+    private void markMasterGradients(int shards) {
         Parameters m = params[0];
-        int count = m.count();
-        for (int t = 0; t < count; t++) {
+        for (int t = 0; t < m.count(); t++) {
             if (m.tensor(t).hasGrad()) continue;
             for (int r = 1; r < shards; r++) {
                 if (params[r].tensor(t).hasGrad()) {
-                    m.tensor(t).gradStorage();   // present, zero: the sums below fill it
+                    m.tensor(t).gradStorage();   // present, zero: the sums fill it
                     break;
                 }
             }
         }
-        int total = m.totalSize();
+    }
+
+    /** master.grad[from, to) += Σ replica.grad[from, to) over the replicas of the last batch's shards. */
+    private void addReplicaGradients(int from, int to) {
+        Parameters m = params[0];
         float[] into = m.grad();
-        team.run(w -> {
-            int lo = Team.partStart(total, team.size(), w), hi = Team.partStart(total, team.size(), w + 1);
-            for (int t = 0; t < count; t++) {
-                int off = m.offset(t), end = off + m.tensor(t).size();
-                int a = Math.max(lo, off), b = Math.min(hi, end);
-                if (a >= b) continue;
-                for (int r = 1; r < shards; r++) {
-                    if (params[r].tensor(t).hasGrad()) VectorOps.addInto(params[r].grad(), a, into, a, b - a);
-                }
+        for (int t = 0; t < m.count(); t++) {
+            int off = m.offset(t);
+            int a = Math.max(from, off), b = Math.min(to, off + m.tensor(t).size());
+            if (a >= b) continue;
+            for (int r = 1; r < lastShards; r++) {
+                if (params[r].tensor(t).hasGrad()) VectorOps.addInto(params[r].grad(), a, into, a, b - a);
             }
-        });
+        }
+    }
+
+    private void clearReplicaGradients(int shards) {
         for (int r = 1; r < shards; r++) params[r].zeroGrad();
     }
 

@@ -195,12 +195,11 @@ public final class Trainer {
                     correct = batch.labels == null ? -1 : correct(out, batch.labels, 0);
                 } else {
                     int[] correctPerShard = new int[dp.threads()];
-                    l = dp.forwardBackward(hi - lo, (replica, shard, r0, r1) -> {
+                    l = dp.trainStep(hi - lo, (replica, shard, r0, r1) -> {
                         Tensor out = replica.forward(batch.rows(r0, r1));
                         if (batch.labels != null) correctPerShard[shard] = correct(out, batch.labels, r0);
                         return loss(out, batch, r0, r1);
-                    });
-                    dp.step(optimizer);
+                    }, optimizer);
                     correct = batch.labels == null ? -1 : java.util.Arrays.stream(correctPerShard).sum();
                 }
                 sum += (double) l * (hi - lo);
