@@ -142,7 +142,7 @@ final class GptSession {
             o.log("sample (temperature 0.8, top-p 0.95):%n%s", sample);
         }
 
-        training.put("steps", done);
+        training.put("steps", done);   // the model file's record: steps done
         training.put("planned_steps", trainer.plannedSteps());
         long bytes = saveModel(dir.model(), "final (" + status + ")");
         Path modelFile = dir.model(), tokFile = GptTraining.tokenizerPathBeside(dir.model());
@@ -198,7 +198,7 @@ final class GptSession {
             r.put("unigram_loss", last.path("unigram_loss").asDouble());
             r.put("validation_tokens_evaluated", last.path("validation_tokens").asInt());
         }
-        r.put("stopped_by_budget", timeUp || verdict != null);
+        r.put("stopped_by_budget", timeUp || status.equals("stopped-budget"));
         r.put("train_tokens_per_second", tokensPerSecond);
         r.put("seconds", seconds);
         r.put("sample", sample);
@@ -243,15 +243,6 @@ final class GptSession {
                     o.log("--max-minutes %s: %.0f ms a step so far, so the schedule now spans %d steps", opt.maxMinutes, perStep / 1e6, fit);
                 }
             }
-            if (verdict == null && budget.isLimited()) {
-                double[] c = cumulative();
-                verdict = budget.check(c[1], c[2], null);
-                if (verdict != null) {
-                    o.err.println();
-                    o.log("budget: %s; stopping with a checkpoint", verdict.explain());
-                    stopRequested = true;
-                }
-            }
             boolean end = done == trainer.plannedSteps();
             if (budgetNanos > 0 && !end && System.nanoTime() - start > budgetNanos) {
                 timeUp = true;
@@ -269,6 +260,15 @@ final class GptSession {
                 st.append(" · ").append(Forecast.energy(c[1])).append(" · ").append(Forecast.mass(c[2])).append(" CO2e (")
                         .append(run.methodSoFar()).append(")");
                 bar.update(done, st.toString(), (trainer.plannedSteps() - done) * perStep);
+            }
+            if (verdict == null && budget.isLimited()) {
+                double[] c = cumulative();
+                verdict = budget.check(c[1], c[2], null);
+                if (verdict != null) {
+                    o.err.println();   // off the progress bar's line
+                    o.log("budget: %s; stopping with a checkpoint", verdict.explain());
+                    stopRequested = true;
+                }
             }
             // an evaluation (and its checkpoint) on schedule and at the planned end; a stop by Ctrl-C or a
             // budget skips it and only saves the checkpoint after the loop
@@ -385,6 +385,8 @@ final class GptSession {
 
     private void writeRun(String status) {
         double[] c = cumulative();
+        training.put("steps", trainer.stepsDone());
+        training.put("planned_steps", trainer.plannedSteps());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("schema", RunDirectory.SCHEMA);
         r.put("command", "train");

@@ -48,11 +48,12 @@ final class GptTraining {
         @Option(names = "--steps", defaultValue = "2000", description = "gpt: optimisation steps; the cosine schedule spans them (default ${DEFAULT-VALUE}).")
         long steps;
         @Option(names = "--max-minutes", defaultValue = "0", paramLabel = "M",
-                description = "gpt: wall-clock budget for training; the schedule is shortened to fit it after the first steps (0 = none).")
+                description = "gpt: wall-clock budget for training, per invocation (with --resume: M more minutes); the schedule is"
+                        + " shortened to fit it after the first steps (0 = none).")
         double maxMinutes;
         @Option(names = "--warmup", defaultValue = "100", description = "gpt: warm-up steps (default ${DEFAULT-VALUE}).")
         int warmup;
-        @Option(names = "--eval-every", defaultValue = "100", description = "gpt: steps between validation evaluations (default ${DEFAULT-VALUE}).")
+        @Option(names = "--eval-every", defaultValue = "100", description = "gpt: steps between validation evaluations, each followed by a checkpoint (default ${DEFAULT-VALUE}).")
         int evalEvery;
         @Option(names = "--eval-windows", defaultValue = "64", description = "gpt: validation windows (of --context tokens) per evaluation (default ${DEFAULT-VALUE}).")
         int evalWindows;
