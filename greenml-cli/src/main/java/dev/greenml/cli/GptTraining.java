@@ -1,30 +1,34 @@
 package dev.greenml.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.greenml.footprint.run.FootprintRun;
 import dev.greenml.io.ModelFile;
-import dev.greenml.nn.gpt.Generator;
 import dev.greenml.nn.gpt.Gpt;
 import dev.greenml.nn.gpt.GptTrainer;
-import dev.greenml.nn.gpt.Sampler;
 import dev.greenml.tensor.Rng;
+import dev.greenml.train.Checkpoint;
+import dev.greenml.train.RunDirectory;
 import dev.greenml.text.BpeTokenizer;
 import dev.greenml.text.ByteTokenizer;
 import dev.greenml.text.Corpus;
 import dev.greenml.text.Tokenizer;
 import dev.greenml.text.Tokenizers;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.zip.CRC32;
 import picocli.CommandLine.Option;
 
 /**
- * {@code greenml train --model gpt}: a GPT-style language model on a text (KJV or a UTF-8 file),
- * 90/10 train/validation split of the token stream, AdamW with warm-up and cosine, a wall-clock
- * budget, validation loss beside the unigram baseline, and the model saved with its tokenizer.
+ * {@code greenml train --model gpt}, its setup: the text (KJV or a UTF-8 file) split 90/10, the
+ * tokenizer, the model and its trainer, and, with {@code --resume}, the checks that the stopped
+ * run is continued with the same options, text, tokenizer and architecture (one line naming each
+ * difference, before anything is written). The session itself is {@link GptSession}'s.
  */
 final class GptTraining {
 
@@ -44,11 +48,12 @@ final class GptTraining {
         @Option(names = "--steps", defaultValue = "2000", description = "gpt: optimisation steps; the cosine schedule spans them (default ${DEFAULT-VALUE}).")
         long steps;
         @Option(names = "--max-minutes", defaultValue = "0", paramLabel = "M",
-                description = "gpt: wall-clock budget for training; the schedule is shortened to fit it after the first steps (0 = none).")
+                description = "gpt: wall-clock budget for training, per invocation (with --resume: M more minutes); the schedule is"
+                        + " shortened to fit it after the first steps (0 = none).")
         double maxMinutes;
         @Option(names = "--warmup", defaultValue = "100", description = "gpt: warm-up steps (default ${DEFAULT-VALUE}).")
         int warmup;
-        @Option(names = "--eval-every", defaultValue = "100", description = "gpt: steps between validation evaluations (default ${DEFAULT-VALUE}).")
+        @Option(names = "--eval-every", defaultValue = "100", description = "gpt: steps between validation evaluations, each followed by a checkpoint (default ${DEFAULT-VALUE}).")
         int evalEvery;
         @Option(names = "--eval-windows", defaultValue = "64", description = "gpt: validation windows (of --context tokens) per evaluation (default ${DEFAULT-VALUE}).")
         int evalWindows;
@@ -66,7 +71,13 @@ final class GptTraining {
         this.opt = opt;
     }
 
-    private Path modelFile;
+    /** The options a resumed run must share with the run it continues, by their names in the checkpoint (--steps may change). */
+    private static final Map<String, String> OPTION_OF = Map.of("tokenizer", "--tokenizer", "vocab", "--vocab", "batch_size",
+            "--batch-size", "lr", "--lr", "weight_decay", "--weight-decay", "warmup", "--warmup", "seed", "--seed");
+    /** Architecture fields and the options that set them. */
+    private static final Map<String, String> ARCH_OPTION_OF = Map.of("layers", "--layers", "heads", "--heads", "width", "--width",
+            "context", "--context", "activation", "--gelu", "vocab", "--vocab");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     int call() throws Exception {
         Output o = new Output(cmd.spec.commandLine(), cmd.json);
@@ -78,21 +89,31 @@ final class GptTraining {
         }
         if (cmd.data == null) throw new UserError("--model gpt needs --data: 'kjv' or a UTF-8 text file");
         if (opt.maxMinutes < 0) throw new UserError("--max-minutes must be ≥ 0, got " + opt.maxMinutes);
+        if (opt.evalEvery <= 0) throw new UserError("--eval-every must be at least 1 step, got " + opt.evalEvery);
         float weightDecay = cmd.weightDecay < 0 ? 0.1f : cmd.weightDecay;
-        if (cmd.runOptions.resume != null) {
-            throw new UserError("--resume is not supported for --model gpt yet; use --max-minutes or --steps to size a run");
-        }
-        // the model goes to --out, else into the run directory (--run-dir, default runs/gpt-<time>)
-        Path runDir = cmd.runOptions.runDir != null ? cmd.runOptions.runDir : TrainingSession.freshRunDirectory("gpt");
-        modelFile = cmd.out != null ? cmd.out : runDir.resolve("model.safetensors");
-        o.log("%s", cmd.backendOptions.apply());
+        TrainingSession.Settings settings = TrainingSession.settings(cmd.runOptions);   // budgets; --resume with --run-dir
         try (Metering metering = Metering.start(cmd.footprint, "greenml-train-gpt")) {
-            return run(o, layers, weightDecay, metering);
+            return run(o, layers, weightDecay, settings, metering);
         }
     }
 
-    private int run(Output o, int layers, float weightDecay, Metering metering) throws Exception {
+    private int run(Output o, int layers, float weightDecay, TrainingSession.Settings settings, Metering metering) throws Exception {
         FootprintRun run = metering.run;
+        // the run directory first: a wrong --resume or a taken --run-dir fails before the data is read
+        RunDirectory dir;
+        Checkpoint.Loaded ckpt = null;
+        Map<String, Object> resumable = resumableSettings(weightDecay);
+        if (settings.resume() != null) {
+            dir = new RunDirectory(settings.resume());
+            ckpt = readGptCheckpoint(dir);
+            checkSameSettings(ckpt, resumable, dir);
+        } else {
+            dir = new RunDirectory(settings.runDir() != null ? settings.runDir() : TrainingSession.freshRunDirectory("gpt"));
+            if (dir.holdsRun()) {
+                throw new UserError(dir.path() + " already holds a run; continue it with --resume " + dir.path() + " or choose another --run-dir");
+            }
+        }
+
         String spec = cmd.data.toString();
         String text = run.phase("read data", () -> {
             try {
@@ -105,11 +126,19 @@ final class GptTraining {
         // split the text 90/10 (at a character boundary) before the tokenizer sees it, so BPE learns from training text only
         int cut = (int) (text.length() * 0.9);
         String trainText = text.substring(0, cut), valText = text.substring(cut);
-        Tokenizer tok = run.phase("tokenizer", () -> makeTokenizer(trainText));
+        // a resumed run takes its tokenizer from the checkpoint: BPE is not learned again, and the ids stay the model's
+        Tokenizer tok = ckpt != null ? checkpointTokenizer(ckpt) : run.phase("tokenizer", () -> makeTokenizer(trainText));
         int[][] ids = run.phase("tokenize", () -> new int[][] {tok.encode(trainText), tok.encode(valText)});
         int[] train = ids[0], val = ids[1];
-        o.log("data: %s, %,d characters → %,d train + %,d validation tokens (%s tokenizer, vocab %d)", spec, text.length(),
+        o.hold("data: %s, %,d characters → %,d train + %,d validation tokens (%s tokenizer, vocab %d)", spec, text.length(),
                 train.length, val.length, tok.toJson().path("type").asText(), tok.vocabSize());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("data", spec);
+        data.put("characters", text.length());
+        data.put("train_tokens", train.length);
+        data.put("validation_tokens", val.length);
+        data.put("tokens_crc32", crc32(train, val));
+        if (ckpt != null) checkSameText(ckpt, data, dir);
 
         Gpt.Config arch;
         try {
@@ -117,133 +146,182 @@ final class GptTraining {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        if (ckpt != null) checkSameArchitecture(ckpt, arch);
         Gpt model = new Gpt(arch, new Rng(cmd.seed));
-        GptTrainer.Options topt;
+        GptTrainer trainer;
         try {
-            topt = new GptTrainer.Options(cmd.batchSize, cmd.lr, opt.steps, opt.warmup, weightDecay, 1f, cmd.seed);
+            trainer = new GptTrainer(model, train, val,
+                    new GptTrainer.Options(cmd.batchSize, cmd.lr, opt.steps, opt.warmup, weightDecay, 1f, cmd.seed));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        GptTrainer trainer = new GptTrainer(model, train, val, topt);
-        o.log("model: %s, %,d parameters; adamw lr %s (warm-up %d, cosine to lr/10), weight decay %s on matrices, batch %d × %d tokens",
+        if (ckpt != null) {
+            Checkpoint.restore(ckpt, model, trainer);
+            planResumedSchedule(ckpt, trainer, dir);
+        }
+        o.hold("%s", cmd.backendOptions.apply());
+        o.hold("model: %s, %,d parameters; adamw lr %s (warm-up %d, cosine to lr/10), weight decay %s on matrices, batch %d × %d tokens",
                 arch, model.parameterCount(), cmd.lr, opt.warmup, weightDecay, cmd.batchSize, arch.context());
 
-        List<Map<String, Object>> history = new ArrayList<>();
-        long planned = opt.steps, budgetNanos = (long) (opt.maxMinutes * 60e9);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("data", spec);
+        training.put("split", "first 90% of the characters for training, last 10% for validation");
+        training.put("train_tokens", train.length);
+        training.put("validation_tokens", val.length);
+        training.put("optimizer", "adamw betas (0.9, 0.95), decay on rank>=2 tensors");
+        training.put("lr", cmd.lr);
+        training.put("weight_decay", weightDecay);
+        training.put("warmup", opt.warmup);
+        training.put("steps", trainer.stepsDone());   // steps done; GptSession keeps it current
+        training.put("batch_size", cmd.batchSize);
+        training.put("seed", cmd.seed);
+        training.put("max_steps", opt.steps);
+        training.put("tokenizer", tok.toJson().path("type").asText());
         long tokensPerStep = (long) cmd.batchSize * Math.min(arch.context(), train.length - 1);
-        long start = System.nanoTime(), trainNanos = 0;
-        Progress bar = new Progress(o.err, "train", planned);
-        GptTrainer.Evaluation last = null;
-        float loss = Float.NaN;
-        boolean budgetHit = false;
-        try (var phase = run.phase("train")) {
-            for (long s = 0; s < planned; s++) {
-                long t0 = System.nanoTime();
-                loss = trainer.step();
-                trainNanos += System.nanoTime() - t0;
-                run.units("tokens", tokensPerStep);
-                long done = s + 1;
-                if (budgetNanos > 0 && (done == 5 || done == 25 || done % 100 == 0)) {
-                    // fit the schedule to the budget from the wall-clock pace so far (evaluations included);
-                    // re-planned a few times because the first steps run before the JIT has compiled them
-                    double perStep = (System.nanoTime() - start) / (double) done;
-                    long fit = Math.min(opt.steps, done + (long) ((budgetNanos - (System.nanoTime() - start)) / perStep));
-                    if (fit != planned) {
-                        planned = Math.max(done, fit);
-                        trainer.setTotalSteps(planned);
-                        bar.total(planned);
-                        o.log("--max-minutes %s: %.0f ms a step so far, so the schedule now spans %d steps", opt.maxMinutes,
-                                perStep / 1e6, planned);
-                    }
-                }
-                bar.update(done, String.format(Locale.ROOT, "loss %.3f, lr %.2e, %,.0f tok/s, %s so far", loss, trainer.lr(),
-                        tokensPerStep * done / (trainNanos / 1e9), TrainCommand.energySoFar(run.joulesSoFar())));
-                boolean end = done == planned;
-                if (budgetNanos > 0 && System.nanoTime() - start > budgetNanos && !end) {
-                    budgetHit = true;
-                    end = true;
-                }
-                if (done % opt.evalEvery == 0 || end) {
-                    last = trainer.evaluate(opt.evalWindows);
-                    Map<String, Object> h = new LinkedHashMap<>();
-                    h.put("step", done);
-                    h.put("seconds", (System.nanoTime() - start) / 1e9);
-                    h.put("train_loss", loss);
-                    h.put("validation_loss", last.loss());
-                    h.put("unigram_loss", last.unigramLoss());
-                    h.put("energy_joules_so_far", run.joulesSoFar());
-                    history.add(h);
-                    o.log("step %d: train loss %.4f, validation loss %.4f (unigram baseline %.4f) nats/token", done, loss,
-                            last.loss(), last.unigramLoss());
-                }
-                if (end) break;
+        GptSession session = new GptSession(o, settings.budget(), metering, dir, ckpt, model, trainer, tok, opt, resumable, training,
+                data, cmd.out, tokensPerStep, cmd.seed);
+        return session.run();
+    }
+
+    /** What a resumed run must share with the run it continues; --steps (the schedule's length) may change. */
+    private Map<String, Object> resumableSettings(float weightDecay) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        boolean file = !opt.tokenizer.equals("byte") && !opt.tokenizer.equals("bpe");
+        m.put("tokenizer", file ? "file" : opt.tokenizer);   // a file's content is compared, not its path
+        if (opt.tokenizer.equals("bpe")) m.put("vocab", opt.vocab);
+        m.put("batch_size", cmd.batchSize);
+        m.put("lr", cmd.lr);
+        m.put("weight_decay", weightDecay);
+        m.put("warmup", opt.warmup);
+        m.put("seed", cmd.seed);
+        m.put("clip", 1f);
+        m.put("steps", opt.steps);
+        return m;
+    }
+
+    private static Checkpoint.Loaded readGptCheckpoint(RunDirectory dir) {
+        if (!Files.exists(dir.checkpoint())) {
+            throw new UserError(dir.path() + " has no checkpoint.safetensors; --resume takes the directory of a stopped"
+                    + " 'greenml train --model gpt' run (--run-dir of that run)");
+        }
+        Checkpoint.Loaded ckpt = Checkpoint.read(dir.checkpoint());
+        if (!ckpt.isGpt()) {
+            throw new UserError(dir.checkpoint() + " was written by an epoch-based run (an MLP or CNN), not by --model gpt;"
+                    + " resume it with that run's --layers/--model options");
+        }
+        return ckpt;
+    }
+
+    /** One line naming each option that differs and the value to resume with. */
+    private static void checkSameSettings(Checkpoint.Loaded ckpt, Map<String, Object> ours, RunDirectory dir) {
+        JsonNode theirs = ckpt.json("greenml.training");
+        if (theirs == null) throw new UserError(dir.checkpoint() + " records no training options (greenml.training); it cannot be resumed");
+        JsonNode now = asTree(ours);
+        StringBuilder was = new StringBuilder(), is = new StringBuilder();
+        for (String k : OPTION_OF.keySet().stream().sorted().toList()) {
+            JsonNode a = theirs.get(k), b = now.get(k);
+            if (a == null ? b == null : a.equals(b)) continue;
+            if (a != null) was.append(was.isEmpty() ? "" : " ").append(OPTION_OF.get(k)).append(' ').append(shown(a));
+            if (b != null) is.append(is.isEmpty() ? "" : " ").append(OPTION_OF.get(k)).append(' ').append(shown(b));
+        }
+        if (!was.isEmpty() || !is.isEmpty()) {
+            throw new UserError(dir.checkpoint() + " was trained with " + (was.isEmpty() ? "the defaults" : was) + " but this run has "
+                    + (is.isEmpty() ? "the defaults" : is) + "; resume with " + (was.isEmpty() ? "those defaults" : was)
+                    + " (the original options are in " + dir.runJson() + ")");
+        }
+    }
+
+    /** An option's value as typed; a tokenizer file is recorded as "file" (its content is what counts). */
+    private static String shown(JsonNode v) {
+        return v.asText().equals("file") ? "FILE.json" : v.asText();
+    }
+
+    private Tokenizer checkpointTokenizer(Checkpoint.Loaded ckpt) {
+        String json = ckpt.metadata().get(Tokenizers.METADATA_KEY);
+        if (json == null) throw new UserError(ckpt.path() + " holds no tokenizer (" + Tokenizers.METADATA_KEY + "); it cannot be resumed");
+        Tokenizer tok = Tokenizers.fromJson(json, ckpt.path().toString());
+        if (!opt.tokenizer.equals("byte") && !opt.tokenizer.equals("bpe")) {
+            Tokenizer given = makeTokenizer("");
+            if (!given.toJson().equals(tok.toJson())) {
+                throw new UserError("--tokenizer " + opt.tokenizer + " is not the tokenizer " + ckpt.path() + " was trained with;"
+                        + " resume with the original tokenizer file (the run directory's model.tokenizer.json holds a copy once the run has ended)");
             }
         }
-        if (budgetHit) o.log("stopped by --max-minutes %s after %d steps", opt.maxMinutes, trainer.stepsDone());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double trainTokensPerSecond = tokensPerStep * trainer.stepsDone() / (trainNanos / 1e9);
+        return tok;
+    }
 
-        String sample = "";
-        if (opt.sampleTokens > 0) {
-            sample = run.phase("sample", () -> {
-                int[] prompt = tok.encode("And God said");
-                int[] out = new Generator(model).generate(prompt, opt.sampleTokens, new Sampler(0.8f, 0, 0.95f, cmd.seed), null);
-                return "And God said" + tok.decode(out);
-            });
-            o.log("sample (temperature 0.8, top-p 0.95):%n%s", sample);
+    /** The same text gives the same tokens: counts and a CRC32 of the ids, so a moved file still resumes. */
+    private static void checkSameText(Checkpoint.Loaded ckpt, Map<String, Object> ours, RunDirectory dir) {
+        JsonNode theirs = ckpt.json("greenml.run");
+        if (theirs == null) return;
+        JsonNode now = asTree(ours);
+        for (String k : List.of("train_tokens", "validation_tokens", "tokens_crc32")) {
+            if (theirs.has(k) && !theirs.get(k).equals(now.get(k))) {
+                throw new UserError(dir.checkpoint() + " was trained on other text: " + theirs.path("train_tokens") + " + "
+                        + theirs.path("validation_tokens") + " tokens (CRC32 " + theirs.path("tokens_crc32") + ") from --data "
+                        + theirs.path("data").asText() + ", this --data gives " + now.path("train_tokens") + " + "
+                        + now.path("validation_tokens") + " (CRC32 " + now.path("tokens_crc32") + "); resume with the original --data");
+            }
         }
+    }
 
-        Map<String, Object> trainingRecord = new LinkedHashMap<>();
-        trainingRecord.put("data", spec);
-        trainingRecord.put("split", "first 90% of the characters for training, last 10% for validation");
-        trainingRecord.put("train_tokens", train.length);
-        trainingRecord.put("validation_tokens", val.length);
-        trainingRecord.put("optimizer", "adamw betas (0.9, 0.95), decay on rank>=2 tensors");
-        trainingRecord.put("lr", cmd.lr);
-        trainingRecord.put("weight_decay", weightDecay);
-        trainingRecord.put("warmup", opt.warmup);
-        trainingRecord.put("steps", trainer.stepsDone());
-        trainingRecord.put("batch_size", cmd.batchSize);
-        trainingRecord.put("seed", cmd.seed);
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put(ModelFile.TRAINING, Output.toJson(trainingRecord));
-        meta.put(ModelFile.FOOTPRINT, metering.provenanceJson("after training"));
-        meta.put(Tokenizers.METADATA_KEY, tok.toJson().toString());
-        long bytes = ModelFile.save(modelFile, model, meta);
-        Path tokFile = tokenizerPathBeside(modelFile);
-        Tokenizers.write(tokFile, tok);
-        run.bytesWritten(bytes + Files.size(tokFile));
-        o.text("model file: %s (%,d bytes, %,d parameters), tokenizer %s; trained %d steps in %.1f s (%,.0f tokens/s)",
-                modelFile.toAbsolutePath(), bytes, model.parameterCount(), tokFile.getFileName(), trainer.stepsDone(), seconds,
-                trainTokensPerSecond);
-        if (last != null) {
-            o.text("validation loss %.4f nats/token, unigram baseline %.4f (%s)", last.loss(), last.unigramLoss(),
-                    last.loss() < last.unigramLoss() ? "below the baseline" : "NOT below the baseline");
+    /** One line naming each architecture option that differs, before {@link Checkpoint#restore} would refuse the shapes. */
+    private static void checkSameArchitecture(Checkpoint.Loaded ckpt, Gpt.Config ours) {
+        JsonNode theirs = ckpt.json(ModelFile.CONFIG);
+        if (theirs == null) return;   // Checkpoint.restore names the missing entry
+        JsonNode now = ours.toJson();
+        StringBuilder was = new StringBuilder(), is = new StringBuilder();
+        for (String k : List.of("layers", "heads", "width", "context", "activation", "vocab")) {
+            if (theirs.path(k).equals(now.path(k))) continue;
+            was.append(was.isEmpty() ? "" : " ").append(ARCH_OPTION_OF.get(k)).append(' ').append(theirs.path(k).asText());
+            is.append(is.isEmpty() ? "" : " ").append(ARCH_OPTION_OF.get(k)).append(' ').append(now.path(k).asText());
         }
+        if (!was.isEmpty()) {
+            throw new UserError(ckpt.path() + " holds a gpt with " + was + " but this run builds one with " + is + "; resume with " + was);
+        }
+    }
 
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("command", "train");
-        result.put("model", "gpt");
-        result.put("model_file", modelFile.toAbsolutePath().toString());
-        result.put("model_file_bytes", bytes);
-        result.put("tokenizer_file", tokFile.toAbsolutePath().toString());
-        result.put("parameters", model.parameterCount());
-        result.put("architecture", arch.toJson());
-        result.put("training", trainingRecord);
-        result.put("history", history);
-        result.put("final_train_loss", loss);
-        if (last != null) {
-            result.put("validation_loss", last.loss());
-            result.put("unigram_loss", last.unigramLoss());
-            result.put("validation_tokens_evaluated", last.tokens());
+    /**
+     * The schedule of a resumed run: the checkpoint's (so that it continues as if never stopped),
+     * or --steps when that changed; with --max-minutes a finished schedule reopens up to --steps
+     * (this invocation's own budget re-plans it).
+     */
+    private void planResumedSchedule(Checkpoint.Loaded ckpt, GptTrainer trainer, RunDirectory dir) {
+        long done = trainer.stepsDone();
+        long recordedSteps = ckpt.json("greenml.training").path("steps").asLong(opt.steps);
+        long planned = opt.steps != recordedSteps ? opt.steps : trainer.plannedSteps();
+        if (opt.maxMinutes > 0 && planned <= done) planned = opt.steps;
+        if (done >= planned) {
+            throw new UserError(dir.path() + " already trained " + done + " steps" + (done >= opt.steps
+                    ? "; pass --steps N with N > " + done + " to train further"
+                    : ", where its schedule (fitted to --max-minutes) ends; pass --max-minutes M to train on towards --steps " + opt.steps));
         }
-        result.put("stopped_by_budget", budgetHit);
-        result.put("train_tokens_per_second", trainTokensPerSecond);
-        result.put("seconds", seconds);
-        result.put("sample", sample);
-        result.put("footprint", Metering.asJson(metering.finish(modelFile.toAbsolutePath().getParent(), o)));
-        o.result(result);
-        return 0;
+        if (planned != trainer.plannedSteps()) trainer.setTotalSteps(planned);
+    }
+
+    private static JsonNode asTree(Map<String, Object> m) {
+        try {
+            return JSON.readTree(Output.toJson(m));   // through text, as the checkpoint's, so numbers compare alike
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** CRC32 of the training then the validation ids (4 bytes each, little-endian). */
+    static long crc32(int[] train, int[] val) {
+        CRC32 crc = new CRC32();
+        ByteBuffer b = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (int[] ids : new int[][] {train, val}) {
+            for (int i = 0; i < ids.length; i++) {
+                b.putInt(ids[i]);
+                if (!b.hasRemaining()) {
+                    crc.update(b.flip());
+                    b.clear();
+                }
+            }
+        }
+        crc.update(b.flip());
+        return crc.getValue();
     }
 
     /** m.safetensors → m.tokenizer.json */

@@ -13,7 +13,7 @@ public final class RunOptions {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the stopped run in DIR from its checkpoint.safetensors; give the same model, data and training"
-                    + " options (--epochs may grow). The result is identical to an uninterrupted run.")
+                    + " options (--epochs may grow; gpt: --steps may change). The result is identical to an uninterrupted run.")
     Path resume;
 
     @Option(names = "--max-energy", paramLabel = "ENERGY",

@@ -226,6 +226,9 @@ final class TrainingSession {
                     + " (--run-dir of that run)");
         }
         Checkpoint.Loaded ckpt = Checkpoint.read(from.checkpoint());
+        if (ckpt.isGpt()) {
+            throw new UserError(from.checkpoint() + " was written by 'greenml train --model gpt'; resume it with --model gpt and that run's options");
+        }
         JsonNode theirs = ckpt.json("greenml.training");
         JsonNode ours;
         try {
@@ -469,6 +472,11 @@ final class TrainingSession {
 
     /** footprint.json covers this session; a "cumulative" entry adds the run's earlier sessions. */
     private void addCumulativeToReport(double[] total) throws IOException {
+        addCumulativeToReport(dir, sessions, total, run.methodSoFar());
+    }
+
+    /** As above, for any session that keeps [seconds, joules, grams] of the whole run (GptSession too). */
+    static void addCumulativeToReport(RunDirectory dir, int sessions, double[] total, String energyMethod) throws IOException {
         Path p = dir.footprintJson();
         ObjectNode report = (ObjectNode) JSON.readTree(p.toFile());
         ObjectNode cum = report.putObject("cumulative");
@@ -476,7 +484,7 @@ final class TrainingSession {
         cum.put("energy_joules", total[1]);
         cum.put("co2e_grams", total[2]);
         cum.put("seconds", total[0]);
-        cum.put("energy_method", run.methodSoFar());
+        cum.put("energy_method", energyMethod);
         cum.put("note", "this report's other figures cover the last session of the run; cumulative adds the earlier sessions"
                 + " (from the checkpoint it resumed)");
         AtomicFiles.writeString(p, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));

@@ -46,7 +46,7 @@ class GptCommandsTest {
         Outcome train = greenml("train", "--model", "gpt", "--data", text.toString(), "--layers", "1", "--heads", "2",
                 "--width", "16", "--context", "16", "--batch-size", "4", "--steps", "6", "--eval-every", "3",
                 "--eval-windows", "2", "--tokenizer", "bpe", "--vocab", "280", "--threads", "1", "--sample-tokens", "5",
-                "--out", model.toString(), "--json");
+                "--out", model.toString(), "--run-dir", dir.resolve("run").toString(), "--json");
         assertThat(train.code()).as(train.err()).isZero();
         JsonNode r = new ObjectMapper().readTree(train.out());
         assertThat(r.get("validation_loss").asDouble()).isPositive();

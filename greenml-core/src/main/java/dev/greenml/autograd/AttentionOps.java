@@ -5,11 +5,11 @@ import static dev.greenml.autograd.Autograd.record;
 import dev.greenml.flops.FlopCounter;
 import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
+import dev.greenml.kernels.VectorMath;
 import dev.greenml.tensor.FloatPool;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -107,17 +107,19 @@ public final class AttentionOps {
     static void causalSoftmaxRow(float[] s, int o, int visible, int len) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < visible; j++) max = Math.max(max, s[o + j]);
-        // e^{s − max} a vector at a time (the JDK's vector exp), then normalise
+        // e^{s − max} a vector at a time, then normalise; VectorMath rather than the JDK's vector exp
+        // and reduceLanes, whose last bits change when C2 compiles the loop (a resumed run must
+        // take the same steps as the uninterrupted one)
         FloatVector sumV = FloatVector.zero(F);
         int j = 0;
         for (; j <= visible - F.length(); j += F.length()) {
-            FloatVector e = FloatVector.fromArray(F, s, o + j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, s, o + j).sub(max));
             e.intoArray(s, o + j);
             sumV = sumV.add(e);
         }
-        double sum = sumV.reduceLanes(VectorOperators.ADD);
+        double sum = VectorMath.sumLanes(sumV);
         for (; j < visible; j++) {
-            float e = (float) Math.exp(s[o + j] - max);
+            float e = VectorMath.exp(s[o + j] - max);
             s[o + j] = e;
             sum += e;
         }

@@ -5,11 +5,11 @@ import static dev.greenml.autograd.Autograd.record;
 import dev.greenml.flops.FlopCounter;
 import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
+import dev.greenml.kernels.VectorMath;
 import dev.greenml.kernels.VectorOps;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -147,8 +147,9 @@ public final class TransformerOps {
         }, x);
     }
 
-    // Vector API loops: tanh over whole vectors (the JDK's vector math intrinsics) instead of one
-    // Math call per element, which made GELU a fifth of a training step.
+    // Vector API loops: tanh over whole vectors instead of one Math call per element, which made GELU
+    // a fifth of a training step; VectorMath's tanh rather than lanewise(TANH), whose last bits
+    // change when C2 compiles the loop (a resumed run must take the same steps as the uninterrupted one).
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /** dx += dy · gelu_tanh'(x), or dx = … when {@code overwrite} (the first contribution since zeroGrad) */
@@ -156,7 +157,7 @@ public final class TransformerOps {
         int i = 0;
         for (; i <= n - F.length(); i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xo + i), v2 = v.mul(v);
-            FloatVector th = v.mul(v2.mul(GELU_CUBIC).add(1f)).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+            FloatVector th = VectorMath.tanh(v.mul(v2.mul(GELU_CUBIC).add(1f)).mul(SQRT_2_OVER_PI));
             FloatVector inner = v2.mul(3f * GELU_CUBIC).add(1f).mul(SQRT_2_OVER_PI);
             FloatVector d = th.add(1f).mul(0.5f).add(v.mul(0.5f).mul(th.mul(th).neg().add(1f)).mul(inner));
             FloatVector contribution = FloatVector.fromArray(F, dy, dyo + i).mul(d);
@@ -175,7 +176,7 @@ public final class TransformerOps {
         int i = 0;
         for (; i <= n - F.length(); i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            FloatVector th = v.mul(v.mul(v).mul(GELU_CUBIC).add(1f)).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+            FloatVector th = VectorMath.tanh(v.mul(v.mul(v).mul(GELU_CUBIC).add(1f)).mul(SQRT_2_OVER_PI));
             v.mul(0.5f).mul(th.add(1f)).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
@@ -184,12 +185,9 @@ public final class TransformerOps {
         }
     }
 
-    /**
-     * tanh u = 1 − 2/(e^{2u} + 1): Math.exp is a JIT intrinsic and Math.tanh is not, which made
-     * GELU ≈ 20% of a small model's training step. Saturates correctly (e^{2u} → ∞ gives 1, → 0 gives −1).
-     */
+    /** tanh u = 1 − 2/(e^{2u} + 1), the same operations as the vector loops' lanes (see {@link VectorMath}). */
     static float tanh(float u) {
-        return 1f - 2f / ((float) Math.exp(2f * u) + 1f);
+        return VectorMath.tanh(u);
     }
 
     /** y = gelu(x) exact (x·Φ(x)), in place over an array, for the inference path. */

@@ -12,6 +12,7 @@ import dev.greenml.io.safetensors.SafeTensorsFile;
 import dev.greenml.io.safetensors.TensorEntry;
 import dev.greenml.nn.Model;
 import dev.greenml.nn.Parameters;
+import dev.greenml.nn.gpt.GptTrainer;
 import dev.greenml.optim.Optimizer;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
@@ -37,6 +38,7 @@ import java.util.TreeMap;
  *             greenml.config     the model's architecture (as in model files)
  *             greenml.optimizer  sgd | adam | adamw
  *             greenml.trainer    {"epoch","step","steps_per_epoch","global_step","shuffle_seed","loss_sum","rng":[state, spare]}
+ *                                or, for a GPT run, {"trainer":"gpt","step","planned_steps","rng":[state, spare]}
  *             greenml.training   the training configuration (free-form JSON from the caller)
  *             greenml.layer_rngs [[state, spare], …] the generators of layers that draw at random
  *                                (Dropout), depth-first order
@@ -53,6 +55,8 @@ public final class Checkpoint {
     public static final String TRAINER = "greenml.trainer";
     public static final String OPTIM_PREFIX = "optim.";
     public static final String LAYER_RNGS = "greenml.layer_rngs";
+    /** greenml.trainer's "trainer" for a {@link GptTrainer}'s position; absent for {@link Trainer}'s. */
+    static final String GPT = "gpt";
 
     /** The random generators of the model's layers, depth first (Dropout's masks). */
     static List<Rng> layerRngs(Model model) {
@@ -67,9 +71,33 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** A checkpoint read back: the raw file, where training stood and the metadata. */
+    /**
+     * A checkpoint read back: the raw file, where training stood and the metadata.
+     * {@code position} is null for a GPT run's checkpoint, which counts steps, not epochs ({@link #gptPosition()}).
+     */
     public record Loaded(Path path, SafeTensorsFile file, Trainer.Position position) {
         public Map<String, String> metadata() { return file.metadata(); }
+
+        /** True when a {@link GptTrainer} wrote it. */
+        public boolean isGpt() {
+            JsonNode t = json(TRAINER);
+            return t != null && GPT.equals(t.path("trainer").asText());
+        }
+
+        /** The step-counted position of a GPT run's checkpoint. */
+        public GptTrainer.Position gptPosition() {
+            JsonNode t = json(TRAINER);
+            if (!isGpt()) {
+                throw new ModelFileException(path + " was written by an epoch-based run (greenml train --layers/--model mlp|cnn),"
+                        + " not by --model gpt; resume it without --model gpt");
+            }
+            JsonNode rng = t.path("rng");
+            if (!t.path("step").canConvertToLong() || !t.path("planned_steps").canConvertToLong() || rng.size() != 2) {
+                throw new ModelFileException(path + ": '" + TRAINER + "' lacks a field (step, planned_steps, rng): " + t);
+            }
+            return new GptTrainer.Position(t.get("step").longValue(), t.get("planned_steps").longValue(),
+                    new long[] {rng.get(0).longValue(), rng.get(1).longValue()});
+        }
 
         /** A metadata entry parsed as JSON, or null when absent. */
         public JsonNode json(String key) {
@@ -87,6 +115,20 @@ public final class Checkpoint {
     public static long save(Path path, Model model, Trainer trainer, Map<String, String> extraMetadata) {
         Trainer.Position pos = trainer.position();
         if (pos == null) throw new IllegalStateException("nothing to checkpoint: the trainer has not started");
+        return save(path, model, trainer.config().optimizer(), trainer.optimizer(), positionJson(pos), extraMetadata);
+    }
+
+    /**
+     * Writes a GPT run's checkpoint: the model, AdamW's state and the step-counted position
+     * ({@code greenml.trainer} = {"trainer":"gpt","step","planned_steps","rng":[state, spare]});
+     * returns the file size.
+     */
+    public static long save(Path path, Model model, GptTrainer trainer, Map<String, String> extraMetadata) {
+        return save(path, model, GptTrainer.OPTIMIZER, trainer.optimizer(), gptPositionJson(trainer.position()), extraMetadata);
+    }
+
+    private static long save(Path path, Model model, String optimizerName, Optimizer optimizer, ObjectNode position,
+                             Map<String, String> extraMetadata) {
         Parameters params = model.parameters();
         List<TensorEntry> entries = new ArrayList<>();
         for (int t = 0; t < params.count(); t++) {
@@ -96,7 +138,7 @@ public final class Checkpoint {
         for (var e : model.namedBuffers().entrySet()) {
             entries.add(TensorEntry.ofFloats(e.getKey(), toLong(e.getValue().shape()), e.getValue().toArray()));
         }
-        for (var e : new TreeMap<>(trainer.optimizer().state()).entrySet()) {
+        for (var e : new TreeMap<>(optimizer.state()).entrySet()) {
             float[] values = e.getValue();
             boolean perElement = values.length == params.totalSize();
             for (int t = 0; t < params.count(); t++) {
@@ -114,8 +156,8 @@ public final class Checkpoint {
         meta.put(ModelFile.CONFIG, model.config().toJson().toString());
         meta.put(ModelFile.VERSION, Version.STRING);
         meta.put(ModelFile.CREATED, Instant.now().toString());
-        meta.put(OPTIMIZER, trainer.config().optimizer());
-        meta.put(TRAINER, positionJson(pos).toString());
+        meta.put(OPTIMIZER, optimizerName);
+        meta.put(TRAINER, position.toString());
         var rngs = JSON.createArrayNode();
         for (Rng r : layerRngs(model)) {
             long[] snap = r.snapshot();
@@ -135,6 +177,7 @@ public final class Checkpoint {
         Loaded l = new Loaded(path, file, null);
         JsonNode t = l.json(TRAINER);
         if (t == null) throw new ModelFileException(path + ": no '" + TRAINER + "' entry, so the training position is unknown");
+        if (GPT.equals(t.path("trainer").asText())) return l;   // step-counted: see gptPosition()
         try {
             long[] rng = {t.get("rng").get(0).longValue(), t.get("rng").get(1).longValue()};
             var pos = new Trainer.Position(t.get("epoch").intValue(), t.get("step").intValue(), t.get("steps_per_epoch").intValue(),
@@ -151,6 +194,25 @@ public final class Checkpoint {
      * (architecture, shape, optimizer) a {@link ModelFileException} names it and nothing changes.
      */
     public static void restore(Loaded ckpt, Model model, Trainer trainer) {
+        restore(ckpt, model, trainer.config().optimizer(), trainer.optimizer(), () -> {
+            if (ckpt.position() == null) {
+                throw new IllegalArgumentException("it was written by greenml train --model gpt (steps, not epochs); resume it with --model gpt");
+            }
+            trainer.resumeFrom(ckpt.position());
+        });
+    }
+
+    /** As {@link #restore(Loaded, Model, Trainer)}, for a GPT run: parameters, AdamW's state, the step, the schedule's length and the window sampler's generator. */
+    public static void restore(Loaded ckpt, Model model, GptTrainer trainer) {
+        restore(ckpt, model, GptTrainer.OPTIMIZER, trainer.optimizer(), () -> trainer.resumeFrom(ckpt.gptPosition()));
+    }
+
+    /**
+     * The shared part: checks architecture, optimizer, every tensor and the layers' generators,
+     * then runs {@code position} (which may still refuse with an IllegalArgumentException), then
+     * fills parameters, buffers, optimizer state and generators.
+     */
+    private static void restore(Loaded ckpt, Model model, String optimizerName, Optimizer optimizer, Runnable position) {
         String where = ckpt.path().toString();
         JsonNode config = ckpt.json(ModelFile.CONFIG);
         ObjectNode ours = model.config().toJson();
@@ -170,10 +232,10 @@ public final class Checkpoint {
             throw new ModelFileException(where + " holds the model " + config + " but this run builds " + ours
                     + "; resume with the model options of the original run");
         }
-        String optimizer = ckpt.metadata().get(OPTIMIZER);
-        if (!trainer.config().optimizer().equals(optimizer)) {
-            throw new ModelFileException(where + " was written with optimizer '" + optimizer + "' but this run uses '"
-                    + trainer.config().optimizer() + "'; resume with --optimizer " + optimizer);
+        String savedOptimizer = ckpt.metadata().get(OPTIMIZER);
+        if (!optimizerName.equals(savedOptimizer)) {
+            throw new ModelFileException(where + " was written with optimizer '" + savedOptimizer + "' but this run uses '"
+                    + optimizerName + "'; resume with --optimizer " + savedOptimizer);
         }
         Parameters params = model.parameters();
         Map<String, TensorEntry> tensors = ckpt.file().tensors();
@@ -203,7 +265,7 @@ public final class Checkpoint {
                     + rngs.size() + " (Dropout); resume with the model options of the original run");
         }
         Map<String, float[]> state = new HashMap<>();
-        for (var e : trainer.optimizer().state().entrySet()) {
+        for (var e : optimizer.state().entrySet()) {
             boolean perElement = e.getValue().length == params.totalSize();
             float[] values = new float[e.getValue().length];
             for (int t = 0; t < params.count(); t++) {
@@ -226,8 +288,8 @@ public final class Checkpoint {
                     + " tensors; was it written with momentum and this run has none, or the reverse?)");
         }
         try {
-            trainer.resumeFrom(ckpt.position());
-            trainer.optimizer().loadState(state);
+            position.run();
+            optimizer.loadState(state);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(where + ": " + e.getMessage());
         }
@@ -243,6 +305,15 @@ public final class Checkpoint {
         for (int i = 0; i < rngs.size(); i++) {
             rngs.get(i).restore(new long[] {savedRngs.get(i).get(0).longValue(), savedRngs.get(i).get(1).longValue()});
         }
+    }
+
+    static ObjectNode gptPositionJson(GptTrainer.Position p) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("trainer", GPT);
+        o.put("step", p.step());
+        o.put("planned_steps", p.plannedSteps());
+        o.putArray("rng").add(p.rng()[0]).add(p.rng()[1]);
+        return o;
     }
 
     static ObjectNode positionJson(Trainer.Position p) {

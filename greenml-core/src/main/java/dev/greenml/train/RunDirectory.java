@@ -92,9 +92,17 @@ public final class RunDirectory {
      * epoch's line and writing its checkpoint redoes that epoch when resumed.
      */
     public void truncateHistory(int epochsDone) {
+        truncateHistory("epoch", epochsDone);
+    }
+
+    /**
+     * Drops history lines whose {@code key} ("epoch", or "step" for a GPT run) is beyond
+     * {@code upTo}: the lines written after the checkpoint a run resumes from.
+     */
+    public void truncateHistory(String key, long upTo) {
         try {
             List<String> keep = new ArrayList<>();
-            for (String l : historyLines()) if (JSON.readTree(l).path("epoch").asInt() <= epochsDone) keep.add(l);
+            for (String l : historyLines()) if (JSON.readTree(l).path(key).asLong() <= upTo) keep.add(l);
             if (keep.size() != historyLines().size()) {
                 AtomicFiles.writeString(history(), keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
             }

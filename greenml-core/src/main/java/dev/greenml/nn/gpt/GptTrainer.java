@@ -13,8 +13,16 @@ import dev.greenml.tensor.Tensor;
  * predicting token t+1 from tokens 0 … t. AdamW (β = 0.9, 0.95 as GPT-2/nanoGPT) with decay on
  * matrices only ({@link Gpt#decays}), gradient-norm clipping at 1, linear warm-up then cosine to
  * lr/10.
+ *
+ * <p>Resumable bit for bit: {@link #position()} (steps taken, the schedule's length, the window
+ * sampler's generator) with the parameters and AdamW's state (see
+ * {@link dev.greenml.train.Checkpoint#save(java.nio.file.Path, dev.greenml.nn.Model, GptTrainer, java.util.Map)})
+ * is everything the next step depends on; evaluation draws nothing at random.
  */
 public final class GptTrainer {
+
+    /** The optimizer's name in checkpoints (greenml.optimizer). */
+    public static final String OPTIMIZER = "adamw";
 
     /** Hyperparameters; {@code steps} is the schedule's length (the cosine reaches minLr there). */
     public record Options(int batch, float lr, long steps, int warmup, float weightDecay, float clip, long seed) {
@@ -25,6 +33,16 @@ public final class GptTrainer {
             if (weightDecay < 0) throw new IllegalArgumentException("--weight-decay must be ≥ 0, got " + weightDecay);
         }
     }
+
+    /**
+     * Where training stands between two steps.
+     *
+     * @param step         optimisation steps taken since the start of the run
+     * @param plannedSteps the schedule's length (the cosine reaches lr/10 there): {@code --steps}, or
+     *                     fewer when re-planned to fit a wall-clock budget
+     * @param rng          the window sampler's generator ({@link Rng#snapshot()})
+     */
+    public record Position(long step, long plannedSteps, long[] rng) {}
 
     /** A loss measured on held-out windows, beside the unigram baseline on the same targets (nats/token). */
     public record Evaluation(double loss, double unigramLoss, int tokens) {}
@@ -37,7 +55,7 @@ public final class GptTrainer {
     private final Rng rng;
     private final double[] unigramLogProb;   // (vocab) log p(token) from train counts, add-one smoothed
     private final int context;
-    private long step;
+    private long step, plannedSteps;
 
     public GptTrainer(Gpt model, int[] train, int[] val, Options options) {
         this.model = model;
@@ -60,6 +78,8 @@ public final class GptTrainer {
 
     /** Re-plans the schedule for {@code total} steps (e.g. to fit a wall-clock budget): warm-up, then cosine to lr/10. */
     public void setTotalSteps(long total) {
+        if (total < 1) throw new IllegalArgumentException("a schedule needs at least 1 step, got " + total);
+        plannedSteps = total;
         long warmup = Math.min(options.warmup(), total / 2);
         schedule = LrSchedule.warmup(warmup, LrSchedule.cosine(options.lr(), options.lr() / 10, Math.max(1, total - warmup)));
     }
@@ -94,6 +114,22 @@ public final class GptTrainer {
     }
 
     public long stepsDone() { return step; }
+
+    /** The schedule's length in steps. */
+    public long plannedSteps() { return plannedSteps; }
+
+    public AdamW optimizer() { return optimizer; }
+
+    public Position position() { return new Position(step, plannedSteps, rng.snapshot()); }
+
+    /** Continues from {@code p} (the parameters and AdamW's state are restored by the caller). */
+    public void resumeFrom(Position p) {
+        if (p.step() < 0 || p.plannedSteps() < 1) throw new IllegalArgumentException("invalid gpt training position " + p.step()
+                + " of " + p.plannedSteps() + " steps");
+        rng.restore(p.rng());
+        step = p.step();
+        setTotalSteps(p.plannedSteps());
+    }
 
     public float lr() { return optimizer.lr(); }
 

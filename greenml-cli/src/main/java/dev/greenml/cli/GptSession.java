@@ -1,0 +1,424 @@
+package dev.greenml.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.greenml.files.AtomicFiles;
+import dev.greenml.footprint.budget.Budget;
+import dev.greenml.footprint.budget.Forecast;
+import dev.greenml.footprint.run.FootprintResult;
+import dev.greenml.footprint.run.FootprintRun;
+import dev.greenml.io.ModelFile;
+import dev.greenml.nn.gpt.Generator;
+import dev.greenml.nn.gpt.Gpt;
+import dev.greenml.nn.gpt.GptTrainer;
+import dev.greenml.nn.gpt.Sampler;
+import dev.greenml.text.Tokenizer;
+import dev.greenml.text.Tokenizers;
+import dev.greenml.train.Checkpoint;
+import dev.greenml.train.RunDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One session of {@code greenml train --model gpt}, as {@link TrainingSession} is for epoch-based
+ * runs, in the same run directory (docs/run-directory.md) and with the same endings: steps with a
+ * progress bar, at every evaluation a history line and a checkpoint, the forecast and the energy
+ * and CO2e budgets (exit 4), Ctrl-C (exit 130), the wall-clock budget of --max-minutes, and at the
+ * end the model with its tokenizer, a sample and the footprint. The steps are {@link GptTrainer}'s;
+ * this class decides when to stop and what to write.
+ */
+final class GptSession {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Output o;
+    private final Budget budget;
+    private final Metering metering;
+    private final FootprintRun run;
+    private final RunDirectory dir;
+    private final Gpt model;
+    private final GptTrainer trainer;
+    private final Tokenizer tok;
+    private final GptTraining.Options opt;
+    private final Map<String, Object> resumable;   // greenml.training in the checkpoint: what a resume must match
+    private final Map<String, Object> training;    // the training record (model file, run.json, --json)
+    private final Map<String, Object> data;        // greenml.run in the checkpoint: the text and its tokens
+    private final Path out;
+    private final long tokensPerStep, seed;
+
+    private final boolean resumed;
+    private int sessions = 1;
+    private double[] prior = {0, 0, 0};            // seconds, joules, grams of earlier sessions
+    private String started = Instant.now().toString();
+
+    private volatile boolean interrupted, stopRequested;
+    private Budget.Verdict verdict;
+    private boolean timeUp;                        // --max-minutes ended this session
+    private Forecast forecast;
+    private double[] costAtFirstEvaluation;        // cumulative [seconds, joules, grams] at this session's first evaluation
+    private long stepAtFirstEvaluation = -1;
+    private long lastCheckpointStep = -1;
+    private Map<String, Object> lastCheckpoint;
+    private float lastLoss = Float.NaN;
+    private long trainNanos, sessionFirstStep;
+
+    GptSession(Output o, Budget budget, Metering metering, RunDirectory dir, Checkpoint.Loaded resumedFrom, Gpt model,
+               GptTrainer trainer, Tokenizer tok, GptTraining.Options opt, Map<String, Object> resumable,
+               Map<String, Object> training, Map<String, Object> data, Path out, long tokensPerStep, long seed) {
+        this.o = o;
+        this.budget = budget;
+        this.metering = metering;
+        this.run = metering.run;
+        this.dir = dir;
+        this.model = model;
+        this.trainer = trainer;
+        this.tok = tok;
+        this.opt = opt;
+        this.resumable = resumable;
+        this.training = training;
+        this.data = data;
+        this.out = out;
+        this.tokensPerStep = tokensPerStep;
+        this.seed = seed;
+        this.resumed = resumedFrom != null;
+        if (resumed) {
+            JsonNode fp = resumedFrom.json("greenml.footprint_so_far");
+            if (fp != null) {
+                prior = new double[] {fp.path("seconds").asDouble(), fp.path("energy_joules").asDouble(), fp.path("co2e_grams").asDouble()};
+                sessions = fp.path("sessions").asInt(1) + 1;
+            }
+            JsonNode previous = dir.readRun();
+            if (previous != null && previous.hasNonNull("started")) started = previous.get("started").asText();
+            if (previous != null && previous.path("checkpoint").isObject()) {
+                @SuppressWarnings("unchecked") Map<String, Object> c = JSON.convertValue(previous.get("checkpoint"), Map.class);
+                lastCheckpoint = c;
+            }
+            lastCheckpointStep = trainer.stepsDone();
+        }
+    }
+
+    /** Trains, writes the run directory, returns the exit code (0, 4 budget, 130 Ctrl-C). */
+    int run() throws IOException {
+        sessionFirstStep = trainer.stepsDone();
+        // from here on the input is good: the held lines print, and the directory is written
+        if (resumed) dir.truncateHistory("step", sessionFirstStep);   // lines written after the checkpoint are redone
+        o.release();
+        o.log("run directory: %s%s", dir.path(), resumed
+                ? " (resumed at step " + sessionFirstStep + " of " + trainer.plannedSteps() + ", session " + sessions + ")" : "");
+        writeRun("running");
+
+        Interrupts ctrlC = Interrupts.install(() -> {
+            interrupted = true;
+            stopRequested = true;
+            o.err.println("\nCtrl-C: stopping after this step and saving a checkpoint (Ctrl-C again quits at once, without one)");
+        }, () -> o.err.println("\nCtrl-C again: quitting without a checkpoint"));
+        if (ctrlC == null) o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
+        long start = System.nanoTime();
+        try (var phase = run.phase("train")) {
+            train(start);
+        } finally {
+            if (ctrlC != null) ctrlC.close();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        long done = trainer.stepsDone();
+        String status = done >= trainer.plannedSteps() || timeUp ? "completed" : interrupted ? "interrupted" : "stopped-budget";
+        if (done != lastCheckpointStep) checkpoint();
+        if (timeUp) o.log("stopped by --max-minutes %s after %d steps", opt.maxMinutes, done);
+
+        String sample = "";
+        if (status.equals("completed") && opt.sampleTokens > 0) {
+            sample = run.phase("sample", () -> {
+                int[] prompt = tok.encode("And God said");
+                int[] gen = new Generator(model).generate(prompt, opt.sampleTokens, new Sampler(0.8f, 0, 0.95f, seed), null);
+                return "And God said" + tok.decode(gen);
+            });
+            o.log("sample (temperature 0.8, top-p 0.95):%n%s", sample);
+        }
+
+        training.put("steps", done);   // the model file's record: steps done
+        training.put("planned_steps", trainer.plannedSteps());
+        long bytes = saveModel(dir.model(), "final (" + status + ")");
+        Path modelFile = dir.model(), tokFile = GptTraining.tokenizerPathBeside(dir.model());
+        if (out != null) {
+            modelFile = out.toAbsolutePath();
+            tokFile = GptTraining.tokenizerPathBeside(modelFile);
+            if (modelFile.getParent() != null) Files.createDirectories(modelFile.getParent());
+            AtomicFiles.write(modelFile, os -> Files.copy(dir.model(), os));
+            Tokenizers.write(tokFile, tok);
+            run.bytesWritten(bytes + Files.size(tokFile));
+        }
+        writeRun(status);
+        FootprintResult fp = metering.finish(dir.path(), o);
+        double[] total = cumulative();
+        TrainingSession.addCumulativeToReport(dir, sessions, total, run.methodSoFar());
+        if (sessions > 1) {
+            o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", sessions, Forecast.energy(total[1]), Forecast.mass(total[2]),
+                    run.methodSoFar(), Forecast.duration(total[0]));
+        }
+
+        long sessionSteps = done - sessionFirstStep;
+        double tokensPerSecond = trainNanos > 0 ? tokensPerStep * sessionSteps / (trainNanos / 1e9) : 0;
+        List<JsonNode> history = dir.readHistory();
+        JsonNode last = history.isEmpty() ? null : history.getLast();
+        o.text("model file: %s (%,d bytes, %,d parameters), tokenizer %s; trained %d steps in %.1f s (%,.0f tokens/s)",
+                modelFile.toAbsolutePath(), bytes, model.parameterCount(), tokFile.getFileName(), sessionSteps, seconds, tokensPerSecond);
+        if (last != null) {
+            double v = last.path("validation_loss").asDouble(), u = last.path("unigram_loss").asDouble();
+            o.text("validation loss %.4f nats/token at step %d, unigram baseline %.4f (%s)", v, last.path("step").asLong(), u,
+                    v < u ? "below the baseline" : "NOT below the baseline");
+        }
+        String why = switch (status) {
+            case "interrupted" -> "interrupted by Ctrl-C at step " + done + "; continue with --resume " + dir.path();
+            case "stopped-budget" -> "stopped by the budget at step " + done + ": " + verdict.explain()
+                    + "; checkpoint saved, continue with a larger budget and --resume " + dir.path();
+            default -> "completed " + done + " steps" + (timeUp ? " (the --max-minutes budget)" : "");
+        };
+        o.text("%s: %s", dir.path(), why);
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("command", "train");
+        r.put("model", "gpt");
+        r.put("model_file", modelFile.toAbsolutePath().toString());
+        r.put("model_file_bytes", bytes);
+        r.put("tokenizer_file", tokFile.toAbsolutePath().toString());
+        r.put("parameters", model.parameterCount());
+        r.put("architecture", model.config().toJson());
+        r.put("training", training);
+        r.put("history", history);
+        r.put("final_train_loss", Float.isNaN(lastLoss) ? (last == null ? null : last.path("train_loss").asDouble()) : lastLoss);
+        if (last != null) {
+            r.put("validation_loss", last.path("validation_loss").asDouble());
+            r.put("unigram_loss", last.path("unigram_loss").asDouble());
+            r.put("validation_tokens_evaluated", last.path("validation_tokens").asInt());
+        }
+        r.put("stopped_by_budget", timeUp || status.equals("stopped-budget"));
+        r.put("train_tokens_per_second", tokensPerSecond);
+        r.put("seconds", seconds);
+        r.put("sample", sample);
+        r.put("status", status);
+        r.put("run_dir", dir.path().toAbsolutePath().toString());
+        r.put("steps_done", done);
+        r.put("planned_steps", trainer.plannedSteps());
+        r.put("stopped_by_max_minutes", timeUp);
+        r.put("budget_verdict", verdict == null ? null : verdict.toMap());
+        r.put("forecast", forecastMap());
+        r.put("checkpoint", lastCheckpoint);
+        r.put("cumulative", Map.of("sessions", sessions, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
+        r.put("footprint", Metering.asJson(fp));
+        o.result(r);
+        return switch (status) {
+            case "interrupted" -> TrainingSession.EXIT_INTERRUPTED;
+            case "stopped-budget" -> TrainingSession.EXIT_BUDGET;
+            default -> 0;
+        };
+    }
+
+    /** The steps of this session, until the schedule ends, the time is up, a budget or Ctrl-C stops them. */
+    private void train(long start) {
+        long budgetNanos = (long) (opt.maxMinutes * 60e9);
+        Progress bar = new Progress(o.err, "train", trainer.plannedSteps());
+        LivePower power = new LivePower(5);
+        while (trainer.stepsDone() < trainer.plannedSteps() && !stopRequested) {
+            long t0 = System.nanoTime();
+            lastLoss = trainer.step();
+            trainNanos += System.nanoTime() - t0;
+            run.units("tokens", tokensPerStep);
+            long done = trainer.stepsDone(), inSession = done - sessionFirstStep;
+            if (budgetNanos > 0 && (inSession == 5 || inSession == 25 || inSession % 100 == 0)) {
+                // fit the schedule to this invocation's budget from its wall-clock pace so far (evaluations included);
+                // re-planned a few times because the first steps run before the JIT has compiled them
+                double perStep = (System.nanoTime() - start) / (double) inSession;
+                long fit = Math.min(opt.steps, done + (long) ((budgetNanos - (System.nanoTime() - start)) / perStep));
+                fit = Math.max(done, fit);
+                if (fit != trainer.plannedSteps()) {
+                    trainer.setTotalSteps(fit);
+                    bar.total(fit);
+                    o.log("--max-minutes %s: %.0f ms a step so far, so the schedule now spans %d steps", opt.maxMinutes, perStep / 1e6, fit);
+                }
+            }
+            boolean end = done == trainer.plannedSteps();
+            if (budgetNanos > 0 && !end && System.nanoTime() - start > budgetNanos) {
+                timeUp = true;
+                end = true;
+            }
+            if (bar.due(done)) {
+                double[] c = cumulative();
+                long now = System.nanoTime();
+                power.sample(now, c[1]);
+                double perStep = (now - start) / 1e9 / Math.max(1, inSession);
+                StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "loss %.3f, lr %.2e, %,.0f tok/s", lastLoss, trainer.lr(),
+                        tokensPerStep * inSession / Math.max(trainNanos / 1e9, 1e-9)));
+                double w = power.watts();
+                if (!Double.isNaN(w)) st.append(String.format(Locale.ROOT, " · %.1f W", w));
+                st.append(" · ").append(Forecast.energy(c[1])).append(" · ").append(Forecast.mass(c[2])).append(" CO2e (")
+                        .append(run.methodSoFar()).append(")");
+                bar.update(done, st.toString(), (trainer.plannedSteps() - done) * perStep);
+            }
+            if (verdict == null && budget.isLimited()) {
+                double[] c = cumulative();
+                verdict = budget.check(c[1], c[2], null);
+                if (verdict != null) {
+                    o.err.println();   // off the progress bar's line
+                    o.log("budget: %s; stopping with a checkpoint", verdict.explain());
+                    stopRequested = true;
+                }
+            }
+            // an evaluation (and its checkpoint) on schedule and at the planned end; a stop by Ctrl-C or a
+            // budget skips it and only saves the checkpoint after the loop
+            if (done % opt.evalEvery == 0 || end) evaluate(done);
+            if (timeUp) break;
+        }
+    }
+
+    /** Validation loss, a history line, the forecast (and the budget against it), a checkpoint, run.json. */
+    private void evaluate(long done) {
+        GptTrainer.Evaluation e = trainer.evaluate(opt.evalWindows);
+        double[] c = cumulative();
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("step", done);
+        h.put("seconds", c[0]);
+        h.put("train_loss", lastLoss);
+        h.put("validation_loss", e.loss());
+        h.put("unigram_loss", e.unigramLoss());
+        h.put("energy_joules_so_far", c[1]);
+        h.put("val_loss", e.loss());              // the run directory's common names, read by greenml report
+        h.put("energy_joules", c[1]);
+        h.put("co2e_grams", c[2]);
+        h.put("energy_method", run.methodSoFar());
+        h.put("lr", trainer.lr());
+        h.put("tokens", done * tokensPerStep);
+        h.put("validation_tokens", e.tokens());
+        dir.appendHistory(h);
+        o.log("step %d: train loss %.4f, validation loss %.4f (unigram baseline %.4f) nats/token · %s, %s CO2e so far (%s)", done,
+                lastLoss, e.loss(), e.unigramLoss(), Forecast.energy(c[1]), Forecast.mass(c[2]), run.methodSoFar());
+
+        long left = trainer.plannedSteps() - done;
+        if (left > 0) {
+            // one step's cost: since this session's first evaluation (JIT warmed up, one evaluation per
+            // --eval-every steps included), or, until there is a second, since the session began
+            boolean warmup = stepAtFirstEvaluation < 0;
+            double[] base = warmup ? prior : costAtFirstEvaluation;   // prior: where this session began
+            long basis = done - (warmup ? sessionFirstStep : stepAtFirstEvaluation);
+            if (basis > 0) {
+                double[] per = new double[3];
+                for (int k = 0; k < 3; k++) per[k] = (c[k] - base[k]) / basis;
+                forecast = new Forecast(c[0] + left * per[0], c[1] + left * per[1], c[2] + left * per[2], (int) Math.min(basis, Integer.MAX_VALUE),
+                        "linear in steps: spent so far + " + left + " step(s) left × the cost of a step, mean of " + basis
+                                + (warmup ? " step(s) since the session began (includes JIT warm-up, so likely an overestimate)"
+                                          : " step(s) since the session's first evaluation"), run.methodSoFar());
+                if (warmup) o.log("%s", forecast.describe());
+                if (verdict == null && budget.isLimited()) {
+                    verdict = budget.check(c[1], c[2], forecast);
+                    if (verdict != null) {
+                        o.log("budget: %s; stopping with a checkpoint", verdict.explain());
+                        stopRequested = true;
+                    }
+                }
+            }
+        }
+        if (stepAtFirstEvaluation < 0) {
+            stepAtFirstEvaluation = done;
+            costAtFirstEvaluation = c;
+        }
+        checkpoint();
+        writeRun("running");
+    }
+
+    /** [seconds, joules, grams] of the whole run so far: earlier sessions plus this one. */
+    private double[] cumulative() {
+        return new double[] {prior[0] + run.secondsSoFar(), prior[1] + run.joulesSoFar(), prior[2] + run.gramsCo2eSoFar()};
+    }
+
+    private void checkpoint() {
+        double[] c = cumulative();
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("energy_joules", c[1]);
+        fp.put("co2e_grams", c[2]);
+        fp.put("seconds", c[0]);
+        fp.put("energy_method", run.methodSoFar());
+        fp.put("sessions", sessions);
+        long t0 = System.nanoTime();
+        long bytes = Checkpoint.save(dir.checkpoint(), model, trainer, Map.of(
+                "greenml.training", Output.toJson(resumable),
+                Tokenizers.METADATA_KEY, tok.toJson().toString(),
+                "greenml.footprint_so_far", Output.toJson(fp),
+                "greenml.run", Output.toJson(data)));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        run.bytesWritten(bytes);
+        if (lastCheckpoint == null) o.log("checkpoint: %s (%,d bytes, written in %.0f ms)", dir.checkpoint(), bytes, seconds * 1000);
+        lastCheckpoint = new LinkedHashMap<>();
+        lastCheckpoint.put("file", "checkpoint.safetensors");
+        lastCheckpoint.put("step", trainer.stepsDone());
+        lastCheckpoint.put("planned_steps", trainer.plannedSteps());
+        lastCheckpoint.put("bytes", bytes);
+        lastCheckpoint.put("write_seconds", seconds);
+        lastCheckpointStep = trainer.stepsDone();
+    }
+
+    /** The model with its training record, footprint so far and tokenizer, and the tokenizer's JSON beside it. */
+    private long saveModel(Path path, String what) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(ModelFile.TRAINING, Output.toJson(training));
+        meta.put(ModelFile.FOOTPRINT, metering.provenanceJson(what));
+        meta.put(Tokenizers.METADATA_KEY, tok.toJson().toString());
+        long bytes = ModelFile.save(path, model, meta);
+        Path tokFile = GptTraining.tokenizerPathBeside(path);
+        Tokenizers.write(tokFile, tok);
+        run.bytesWritten(bytes + Files.size(tokFile));
+        return bytes;
+    }
+
+    private Map<String, Object> forecastMap() {
+        if (forecast == null) return null;
+        Map<String, Object> m = new LinkedHashMap<>(forecast.toMap());
+        m.remove("basis_epochs");
+        m.put("basis_steps", forecast.basis());
+        return m;
+    }
+
+    private void writeRun(String status) {
+        double[] c = cumulative();
+        training.put("steps", trainer.stepsDone());
+        training.put("planned_steps", trainer.plannedSteps());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("schema", RunDirectory.SCHEMA);
+        r.put("command", "train");
+        r.put("status", status);
+        r.put("model", JSON.convertValue(model.config().toJson(), Map.class));
+        r.put("parameters", model.parameterCount());
+        r.put("training", training);
+        r.put("data", data);
+        r.put("started", started);
+        r.put("updated", Instant.now().toString());
+        r.put("sessions", sessions);
+        r.put("steps_done", trainer.stepsDone());
+        r.put("planned_steps", trainer.plannedSteps());
+        r.put("max_minutes", opt.maxMinutes > 0 ? opt.maxMinutes : null);
+        r.put("stopped_by_max_minutes", timeUp);
+        r.put("forecast", forecastMap());
+        Map<String, Object> b = null;
+        if (budget.isLimited()) {
+            b = new LinkedHashMap<>(budget.toMap());
+            b.put("verdict", verdict == null ? null : verdict.toMap());
+        }
+        r.put("budget", b);
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("energy_joules", c[1]);
+        fp.put("co2e_grams", c[2]);
+        fp.put("seconds", c[0]);
+        fp.put("energy_method", run.methodSoFar());
+        r.put("footprint_so_far", fp);
+        r.put("checkpoint", lastCheckpoint);
+        boolean ended = !status.equals("running");
+        r.put("model_file", ended ? "model.safetensors" : null);
+        r.put("tokenizer_file", ended ? "model.tokenizer.json" : null);
+        dir.writeRun(r);
+    }
+}
