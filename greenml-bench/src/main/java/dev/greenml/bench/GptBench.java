@@ -40,7 +40,9 @@ public final class GptBench {
             for (int s = 0; s < c.steps(); s++) trainer.step();
             double sec = (System.nanoTime() - t0) / 1e9, cpu = (processCpuNanos() - cpu0) / 1e9;
             double tokens = (double) c.steps() * c.batch() * c.context();
-            emit.accept(line("train", r, tokens / sec, sec, model, tokens / cpu));
+            Map<String, Object> m = line("train", r, tokens / sec, sec, model, tokens / cpu);
+            m.put("parallelism", trainer.parallelism());
+            emit.accept(m);
         }
         Generator gen = new Generator(model);
         Sampler greedy = new Sampler(0f, 0, 1f, 0);
@@ -69,7 +71,8 @@ public final class GptBench {
         m.put("repeat", repeat);
         m.put("tokens_per_second", tps);
         m.put("seconds", sec);
-        m.put("tokens_per_cpu_second", perCpuSecond);
+        // null when the CPU clock did not advance (its ticks are coarse): no figure rather than infinity
+        m.put("tokens_per_cpu_second", Double.isFinite(perCpuSecond) ? perCpuSecond : null);
         m.put("layers", c.layers());
         m.put("heads", c.heads());
         m.put("width", c.width());

@@ -111,6 +111,7 @@ final class GptSession {
         o.release();
         o.log("run directory: %s%s", dir.path(), resumed
                 ? " (resumed at step " + sessionFirstStep + " of " + trainer.plannedSteps() + ", session " + sessions + ")" : "");
+        o.log("threads: %s", trainer.parallelism());
         writeRun("running");
 
         Interrupts ctrlC = Interrupts.install(() -> {

@@ -1,11 +1,14 @@
 package dev.greenml.nn.gpt;
 
 import dev.greenml.autograd.Autograd;
+import dev.greenml.kernels.Backends;
 import dev.greenml.nn.Parameters;
 import dev.greenml.optim.AdamW;
 import dev.greenml.optim.LrSchedule;
+import dev.greenml.parallel.DataParallel;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Next-token training of a {@link Gpt} on a token stream: each step draws {@code batch} random
@@ -56,6 +59,7 @@ public final class GptTrainer {
     private final double[] unigramLogProb;   // (vocab) log p(token) from train counts, add-one smoothed
     private final int context;
     private long step, plannedSteps;
+    private DataParallel dp;   // replicas for data-parallel steps; see dataParallel()
 
     public GptTrainer(Gpt model, int[] train, int[] val, Options options) {
         this.model = model;
@@ -104,13 +108,43 @@ public final class GptTrainer {
             System.arraycopy(train, start + 1, targets, r * t, t);
         }
         optimizer.zeroGrad();
-        Tensor loss = model.loss(ids, targets, b, t);
-        loss.backward();
+        float loss;
+        DataParallel dp = dataParallel();
+        if (dp == null) {
+            Tensor l = model.loss(ids, targets, b, t);
+            l.backward();
+            loss = l.item();
+        } else {   // a shard of the batch's rows per thread (see DataParallel)
+            loss = dp.forwardBackward(b, (replica, shard, from, to) -> ((Gpt) replica).loss(
+                    Arrays.copyOfRange(ids, from * t, to * t), Arrays.copyOfRange(targets, from * t, to * t), to - from, t));
+        }
         if (options.clip() > 0) model.parameters().clipGradNorm(options.clip());
         optimizer.setLr(schedule.lr(step));
-        optimizer.step();
+        if (dp == null) optimizer.step(); else dp.step(optimizer);
         step++;
-        return loss.item();
+        return loss;
+    }
+
+    /**
+     * With more than one kernel thread, steps are data-parallel: measured on the 2-vCPU machine,
+     * one shard of the batch per thread beat threads inside each product (which split products
+     * of a few MFLOP and leave the element-wise ops on one thread). Created on the first step for
+     * the thread count then current; daemon threads, so an abandoned trainer does not keep the JVM alive.
+     */
+    private DataParallel dataParallel() {
+        int threads = Backends.current().threads();
+        if (threads < 2) return null;
+        if (dp == null || dp.threads() != threads) {
+            if (dp != null) dp.close();
+            dp = new DataParallel(model, threads);
+        }
+        return dp;
+    }
+
+    /** How steps use the threads, in words. */
+    public String parallelism() {
+        int threads = Backends.current().threads();
+        return threads < 2 ? "one thread" : "data-parallel over " + threads + " threads (one shard of each batch per thread)";
     }
 
     public long stepsDone() { return step; }
