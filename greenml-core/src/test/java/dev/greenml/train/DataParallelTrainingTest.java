@@ -49,4 +49,16 @@ class DataParallelTrainingTest {
         Trainer.Evaluation e1 = Trainer.evaluate(one, data, "cross-entropy", 64), e2 = Trainer.evaluate(two, data, "cross-entropy", 64);
         assertThat(e2.loss()).isCloseTo(e1.loss(), org.assertj.core.data.Offset.offset(1e-4));
     }
+
+    @Test
+    void modelsThatCannotBeReplicatedUseThreadsInsideTheProductsAndOneThreadIsOneThread() {
+        TrainConfig config = new TrainConfig("cross-entropy", "adam", 0.01f, 1, 16, 7, -1f, 0f, true);
+        Trainer cnn = new Trainer(dev.greenml.nn.Cnn.Config.fashionMnist().build(new Rng(1)), config);
+        Trainer mlp = new Trainer(new Mlp(new Mlp.Config(new int[] {6, 3}, Activation.Kind.RELU), new Rng(1)), config);
+        Backends.runWith(Backends.select("blas", 2).backend(), () -> {
+            assertThat(cnn.parallelism()).isEqualTo("2 threads inside the matrix products");
+            assertThat(mlp.dataParallel(false).parallelism()).isEqualTo("2 threads inside the matrix products");
+        });
+        Backends.runWith(Backends.select("blas", 1).backend(), () -> assertThat(mlp.parallelism()).isEqualTo("one thread"));
+    }
 }
