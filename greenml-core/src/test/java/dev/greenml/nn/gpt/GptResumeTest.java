@@ -55,6 +55,17 @@ class GptResumeTest {
     }
 
     @Test void halfTheStepsThenACheckpointThenTheRestEqualsTheStraightRunBitForBit() {
+        resumeEqualsStraightRun();
+    }
+
+    /** Two threads: data-parallel steps (a shard of the batch per thread) are deterministic too. */
+    @Test void theSameHoldsForDataParallelStepsOnTwoThreads() {
+        Backends.setCurrent(Backends.select("auto", 2).backend());
+        assertThat(trainer(new Gpt(CONFIG, new Rng(1))).parallelism()).startsWith("data-parallel over 2 threads");
+        resumeEqualsStraightRun();
+    }
+
+    private void resumeEqualsStraightRun() {
         Gpt straight = new Gpt(CONFIG, new Rng(1));
         GptTrainer ts = trainer(straight);
         for (int s = 0; s < N; s++) ts.step();
