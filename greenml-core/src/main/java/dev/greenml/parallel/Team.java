@@ -10,13 +10,11 @@ import java.util.function.IntConsumer;
  * run one task together: {@code run(task)} calls {@code task.accept(i)} for i = 0 … size−1, i = 0
  * on the caller, and returns when all have finished.
  *
- * <p>Why not an executor: a training step hands out work several times (shards, gradient sum,
+ * <p>Why not an executor: a training step hands out work twice (shards; gradient sum with the
  * optimizer), each a few tens of microseconds at batch 32. Waking a parked thread costs about as
- * much, so idle workers first spin for {@link #SPIN_NANOS} and only then park; a machine whose
- * cores are shared loses at most that much CPU per task. Measured on the 2-vCPU VM (seed model,
- * batch 32, samples/s of data-parallel training): spin 0 µs 52k, 20 µs 68k, 100 µs 86k, 500 µs 78k
- * (a spinning core also slows its busy neighbour there: a memory-bound loop ran 1.6–2.7× slower
- * beside a spinning thread). Override with {@code -Dgreenml.team.spinMicros=N}.
+ * much, so a waiting thread first spins — pausing for {@link #PAUSE_NANOS}, then yielding — and
+ * parks after {@link #SPIN_NANOS}; a machine whose cores are shared loses at most that much CPU per
+ * hand-off. Measured on the 2-vCPU VM in docs/parallel.md (spin length, and why it yields).
  *
  * <pre>{@code
  * try (Team team = new Team(2)) {
