@@ -57,7 +57,8 @@ final class GptSession {
     private double[] prior = {0, 0, 0};            // seconds, joules, grams of earlier sessions
     private String started = Instant.now().toString();
 
-    private volatile boolean interrupted, stopRequested;
+    private volatile boolean stopRequested;
+    private volatile Interrupts.Kind stopSignal;   // Ctrl-C or SIGTERM, when one stopped the run
     private Budget.Verdict verdict;
     private boolean timeUp;                        // --max-minutes ended this session
     private Forecast forecast;
@@ -114,12 +115,15 @@ final class GptSession {
         o.log("threads: %s", trainer.parallelism());
         writeRun("running");
 
-        Interrupts ctrlC = Interrupts.install(() -> {
-            interrupted = true;
+        Interrupts ctrlC = Interrupts.install(kind -> {
+            stopSignal = kind;
             stopRequested = true;
-            o.err.println("\nCtrl-C: stopping after this step and saving a checkpoint (Ctrl-C again quits at once, without one)");
-        }, () -> o.err.println("\nCtrl-C again: quitting without a checkpoint"));
-        if (ctrlC == null) o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
+            o.err.println("\n" + kind.label + ": stopping after this step and saving a checkpoint (" + kind.label
+                    + " again quits at once, without one)");
+        }, kind -> o.err.println("\n" + kind.label + " again: quitting without a checkpoint"));
+        if (ctrlC == null || !ctrlC.handlesCtrlC()) {
+            o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
+        }
         long start = System.nanoTime();
         try (var phase = run.phase("train")) {
             train(start);
@@ -129,7 +133,7 @@ final class GptSession {
         double seconds = (System.nanoTime() - start) / 1e9;
 
         long done = trainer.stepsDone();
-        String status = done >= trainer.plannedSteps() || timeUp ? "completed" : interrupted ? "interrupted" : "stopped-budget";
+        String status = done >= trainer.plannedSteps() || timeUp ? "completed" : stopSignal != null ? "interrupted" : "stopped-budget";
         if (done != lastCheckpointStep) checkpoint();
         if (timeUp) o.log("stopped by --max-minutes %s after %d steps", opt.maxMinutes, done);
 
@@ -176,7 +180,7 @@ final class GptSession {
                     v < u ? "below the baseline" : "NOT below the baseline");
         }
         String why = switch (status) {
-            case "interrupted" -> "interrupted by Ctrl-C at step " + done + "; continue with --resume " + dir.path();
+            case "interrupted" -> "interrupted by " + stopSignal.label + " at step " + done + "; continue with --resume " + dir.path();
             case "stopped-budget" -> "stopped by the budget at step " + done + ": " + verdict.explain()
                     + "; checkpoint saved, continue with a larger budget and --resume " + dir.path();
             default -> "completed " + done + " steps" + (timeUp ? " (the --max-minutes budget)" : "");
@@ -215,7 +219,7 @@ final class GptSession {
         r.put("footprint", Metering.asJson(fp));
         o.result(r);
         return switch (status) {
-            case "interrupted" -> TrainingSession.EXIT_INTERRUPTED;
+            case "interrupted" -> stopSignal.exitCode;
             case "stopped-budget" -> TrainingSession.EXIT_BUDGET;
             default -> 0;
         };

@@ -1,56 +1,90 @@
 package dev.greenml.cli;
 
+import java.util.function.Consumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C (SIGINT) as a request rather than a kill: the first one runs {@code onFirst} (the
- * trainer then stops between two steps and saves a checkpoint), a second one ends the process
- * at once with exit code 130. A JVM shutdown hook could not do this: by the time hooks run,
- * System.exit is under way and the main thread cannot finish its work and choose the exit code.
- * Uses sun.misc.Signal (module jdk.unsupported, present in every JDK).
+ * Ctrl-C (SIGINT) and SIGTERM (kill, systemd, Kubernetes, batch schedulers) as requests rather
+ * than kills: the first one runs {@code onFirst} (the trainer then stops between two steps and
+ * saves a checkpoint), a second one ends the process at once with the signal's exit code (130 for
+ * Ctrl-C, 143 for SIGTERM, the shells' 128 + signal number). A JVM shutdown hook could not do this:
+ * by the time hooks run, System.exit is under way and the main thread cannot finish its work and
+ * choose the exit code. Uses sun.misc.Signal (module jdk.unsupported, present in every JDK).
  */
 final class Interrupts implements AutoCloseable {
 
-    private static final Signal INT = new Signal("INT");
-    private final SignalHandler previous;
-    private volatile int count;
+    /** A stop signal: its name for messages and the exit code of a run it stopped. */
+    enum Kind {
+        CTRL_C("Ctrl-C", 130), SIGTERM("SIGTERM", 143);
 
-    private Interrupts(Runnable onFirst, Runnable onSecond) {
-        this.previous = Signal.handle(INT, sig -> {
-            if (count++ == 0) {
-                onFirst.run();
-            } else {
-                onSecond.run();
-                Runtime.getRuntime().halt(130);
-            }
-        });
+        final String label;
+        final int exitCode;
+
+        Kind(String label, int exitCode) {
+            this.label = label;
+            this.exitCode = exitCode;
+        }
     }
 
+    private static final Signal INT = new Signal("INT");
+    private static final Signal TERM = new Signal("TERM");
+    private SignalHandler previousInt, previousTerm;   // null: not installed
+    private volatile int count;
+    private volatile Kind first;
+
+    private Interrupts() {}
+
     /**
-     * Installs the handler, or returns null when the JVM may not handle SIGINT (started with
-     * -Xrs, or as a background job whose SIGINT is ignored); Ctrl-C then keeps its default effect.
+     * Installs the handlers, or returns null when the JVM handles neither signal (started with
+     * -Xrs). Ctrl-C is left alone when SIGINT is ignored (a background job of a non-interactive
+     * shell): {@link #handlesCtrlC()} then says false, and SIGTERM still works.
      */
-    static Interrupts install(Runnable onFirst, Runnable onSecond) {
+    static Interrupts install(Consumer<Kind> onFirst, Consumer<Kind> onSecond) {
+        Interrupts i = new Interrupts();
+        i.previousTerm = i.handle(TERM, Kind.SIGTERM, onFirst, onSecond);
+        i.previousInt = i.handle(INT, Kind.CTRL_C, onFirst, onSecond);
+        // HotSpot leaves an ignored SIGINT ignored and says so only here
+        if (i.previousInt == SignalHandler.SIG_IGN) {
+            restore(INT, i.previousInt);
+            i.previousInt = null;
+        }
+        if (i.previousInt == null && i.previousTerm == null) return null;
+        return i;
+    }
+
+    private SignalHandler handle(Signal signal, Kind kind, Consumer<Kind> onFirst, Consumer<Kind> onSecond) {
         try {
-            Interrupts i = new Interrupts(onFirst, onSecond);
-            // HotSpot leaves an ignored SIGINT ignored (a background job of a non-interactive shell) and says so only here
-            if (i.previous == SignalHandler.SIG_IGN) {
-                i.close();
-                return null;
-            }
-            return i;
+            return Signal.handle(signal, sig -> {
+                if (count++ == 0) {
+                    first = kind;
+                    onFirst.accept(kind);
+                } else {
+                    onSecond.accept(kind);
+                    Runtime.getRuntime().halt(kind.exitCode);
+                }
+            });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return null;
         }
     }
 
+    boolean handlesCtrlC() { return previousInt != null; }
+
     boolean triggered() { return count > 0; }
 
-    /** Restores the previous handler (tests run many commands in one JVM). */
+    /** The signal that asked the run to stop, or null. */
+    Kind first() { return first; }
+
+    /** Restores the previous handlers (tests run many commands in one JVM). */
     @Override public void close() {
+        if (previousInt != null) restore(INT, previousInt);
+        if (previousTerm != null) restore(TERM, previousTerm);
+    }
+
+    private static void restore(Signal signal, SignalHandler handler) {
         try {
-            Signal.handle(INT, previous);
+            Signal.handle(signal, handler);
         } catch (IllegalArgumentException ignored) {
             // nothing to restore
         }

@@ -85,7 +85,7 @@ final class TrainingSession {
     private Forecast forecast;
     private Budget.Verdict verdict;
     private boolean stoppedEarly;
-    private volatile boolean interrupted;
+    private volatile Interrupts.Kind stopSignal;   // Ctrl-C or SIGTERM, when one stopped the run
     private float[] bestParams;                // (parameters) the best epoch's, when validating
     private int epochsDone;
     private long lastCheckpointStep = -1;
@@ -147,12 +147,15 @@ final class TrainingSession {
         writeRun("running");
 
         Trainer.Outcome outcome;
-        Interrupts ctrlC = Interrupts.install(() -> {
-            interrupted = true;
+        Interrupts ctrlC = Interrupts.install(kind -> {
+            stopSignal = kind;
             trainer.requestStop();
-            o.err.println("\nCtrl-C: stopping after this step and saving a checkpoint (Ctrl-C again quits at once, without one)");
-        }, () -> o.err.println("\nCtrl-C again: quitting without a checkpoint"));
-        if (ctrlC == null) o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
+            o.err.println("\n" + kind.label + ": stopping after this step and saving a checkpoint (" + kind.label
+                    + " again quits at once, without one)");
+        }, kind -> o.err.println("\n" + kind.label + " again: quitting without a checkpoint"));
+        if (ctrlC == null || !ctrlC.handlesCtrlC()) {
+            o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
+        }
         try {
             outcome = trainer.fit(train, validation, new Listener());
         } finally {
@@ -161,7 +164,7 @@ final class TrainingSession {
 
         String status;
         if (outcome == Trainer.Outcome.COMPLETED) status = "completed";
-        else if (interrupted) status = "interrupted";
+        else if (stopSignal != null) status = "interrupted";
         else if (verdict != null) status = "stopped-budget";
         else status = "stopped-early";
         if (trainer.position().globalStep() != lastCheckpointStep) checkpoint();
@@ -201,7 +204,7 @@ final class TrainingSession {
                     run.methodSoFar(), Forecast.duration(total[0]));
         }
         String why = switch (status) {
-            case "interrupted" -> "interrupted by Ctrl-C; continue with --resume " + dir.path();
+            case "interrupted" -> "interrupted by " + stopSignal.label + "; continue with --resume " + dir.path();
             case "stopped-budget" -> "stopped by the budget: " + verdict.explain() + "; checkpoint saved, continue with a larger budget and --resume " + dir.path();
             case "stopped-early" -> String.format(Locale.ROOT, "stopped early: no validation improvement for %d epochs; best epoch %d (validation loss %.5f) is the final model",
                     early.patience(), early.bestEpoch(), early.bestLoss());
@@ -212,7 +215,7 @@ final class TrainingSession {
                 out != null ? ", copied to " + out.toAbsolutePath() : "");
         o.result(result(status, bytes, result, total));
         return switch (status) {
-            case "interrupted" -> EXIT_INTERRUPTED;
+            case "interrupted" -> stopSignal.exitCode;
             case "stopped-budget" -> EXIT_BUDGET;
             default -> 0;
         };

@@ -170,28 +170,39 @@ class TrainRunDirectoryTest {
     }
 
     @Test void ctrlCSavesACheckpointAndExits130() throws Exception {
-        Path dir = tmp.resolve("sigint");
+        stopsWithACheckpoint("INT", 130, "Ctrl-C");
+    }
+
+    /** kill, systemd, Kubernetes and batch schedulers send SIGTERM: the run saves a checkpoint too. */
+    @Test void sigtermSavesACheckpointAndExits143() throws Exception {
+        stopsWithACheckpoint("TERM", 143, "SIGTERM");
+    }
+
+    private void stopsWithACheckpoint(String signal, int exitCode, String label) throws Exception {
+        Path dir = tmp.resolve("sig" + signal);
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(base(dir, 1_000_000));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log-" + signal + ".txt").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.exists(dir.resolve("checkpoint.safetensors")) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
             assertThat(p.isAlive()).as("still training after its first checkpoint").isTrue();
-            String log = Files.readString(tmp.resolve("log.txt"));
-            assumeFalse(log.contains("may not handle Ctrl-C"), "SIGINT is ignored in this environment (background job)");
-            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            String log = Files.readString(tmp.resolve("log-" + signal + ".txt"));
+            if (signal.equals("INT")) {
+                assumeFalse(log.contains("may not handle Ctrl-C"), "SIGINT is ignored in this environment (background job)");
+            }
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {
             p.destroyForcibly();
         }
-        assertThat(p.exitValue()).isEqualTo(130);
+        assertThat(p.exitValue()).isEqualTo(exitCode);
         JsonNode run = json(dir.resolve("run.json"));
         assertThat(run.get("status").asText()).isEqualTo("interrupted");
         JsonNode ckpt = JSON.readTree(SafeTensors.read(dir.resolve("checkpoint.safetensors")).metadata().get("greenml.trainer"));
         assertThat(ckpt.get("global_step").asLong()).isGreaterThanOrEqualTo(ckpt.get("steps_per_epoch").asLong());
-        assertThat(Files.readString(tmp.resolve("log.txt"))).contains("Ctrl-C: stopping");
+        assertThat(Files.readString(tmp.resolve("log-" + signal + ".txt"))).contains(label + ": stopping").contains("interrupted by " + label);
     }
 }
