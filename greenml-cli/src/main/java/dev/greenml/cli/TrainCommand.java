@@ -101,7 +101,49 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    /** Options of the MLP/CNN trainer that a gpt run has no use for, with what it uses instead. */
+    private static final java.util.Map<String, String> NOT_FOR_GPT = java.util.Map.ofEntries(
+            java.util.Map.entry("--activation", "its MLP uses GELU (--gelu)"),
+            java.util.Map.entry("--data-dir", "--data is kjv or a text file"),
+            java.util.Map.entry("--limit", "use a shorter text"),
+            java.util.Map.entry("--target", "it predicts the next token"),
+            java.util.Map.entry("--loss", "it uses next-token cross-entropy"),
+            java.util.Map.entry("--optimizer", "it uses AdamW"),
+            java.util.Map.entry("--momentum", "it uses AdamW"),
+            java.util.Map.entry("--epochs", "use --steps or --max-minutes"),
+            java.util.Map.entry("--validation-split", "it validates on the last 10% of the text"),
+            java.util.Map.entry("--no-shuffle", "it samples random windows"),
+            java.util.Map.entry("--lr-schedule", "it uses --warmup, then a cosine over --steps"),
+            java.util.Map.entry("--lr-step-epochs", "it uses --warmup, then a cosine over --steps"),
+            java.util.Map.entry("--lr-gamma", "it uses --warmup, then a cosine over --steps"),
+            java.util.Map.entry("--warmup-steps", "use --warmup"),
+            java.util.Map.entry("--min-lr", "its cosine ends at --lr/10"),
+            java.util.Map.entry("--early-stopping", "use --steps or --max-minutes"));
+
+    /** Options only a gpt run reads (the GptTraining.Options mixin). */
+    private static final java.util.List<String> GPT_ONLY = java.util.List.of("--heads", "--width", "--context", "--tokenizer",
+            "--vocab", "--steps", "--max-minutes", "--warmup", "--eval-every", "--eval-windows", "--gelu", "--sample-tokens");
+
+    /** An option given on the command line that the chosen model would silently ignore is an error. */
+    private void refuseIgnoredOptions() {
+        var parsed = spec.commandLine().getParseResult();
+        if ("gpt".equals(model)) {
+            for (var e : new java.util.TreeMap<>(NOT_FOR_GPT).entrySet()) {
+                if (parsed.hasMatchedOption(e.getKey())) {
+                    throw new UserError(e.getKey() + " does not apply to --model gpt (" + e.getValue() + "); remove it");
+                }
+            }
+        } else {
+            for (String name : GPT_ONLY) {
+                if (parsed.hasMatchedOption(name)) {
+                    throw new UserError(name + " applies to --model gpt only; remove it, or train with --model gpt");
+                }
+            }
+        }
+    }
+
     @Override public Integer call() throws Exception {
+        refuseIgnoredOptions();
         if ("gpt".equals(model)) return new GptTraining(this, gpt).call();
         Output o = new Output(spec.commandLine(), json);
         TrainConfig config;

@@ -71,6 +71,22 @@ class BadInputTest {
         return model;
     }
 
+    // ------------------------------------------------------------------ train: options the model would ignore
+
+    @Test
+    void anMlpOptionGivenToAGptRunIsRefusedNotIgnored() throws Exception {
+        Path text = Cli.write(dir.resolve("t.txt"), "In the beginning God created the heaven and the earth.\n".repeat(20));
+        rejected(greenml("train", "--model", "gpt", "--data", text, "--lr-schedule", "cosine", "--threads", 1),
+                "train", "--lr-schedule does not apply to --model gpt", "--warmup", "remove it");
+        rejected(greenml("train", "--model", "gpt", "--data", text, "--epochs", 3, "--threads", 1),
+                "train", "--epochs does not apply to --model gpt", "--steps or --max-minutes");
+    }
+
+    @Test
+    void aGptOptionGivenToAnMlpRunIsRefusedNotIgnored() throws Exception {
+        rejected(train(Cli.regressionCsv(dir), "--heads", 4), "train", "--heads applies to --model gpt only");
+    }
+
     // ------------------------------------------------------------------ train: data
 
     @Test
