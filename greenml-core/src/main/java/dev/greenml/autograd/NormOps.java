@@ -3,6 +3,7 @@ package dev.greenml.autograd;
 import static dev.greenml.autograd.Autograd.record;
 
 import dev.greenml.flops.FlopCounter;
+import dev.greenml.kernels.VectorOps;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
 
@@ -52,16 +53,12 @@ public final class NormOps {
         for (int ch = 0; ch < c; ch++) {
             double mean, var;
             if (training) {
+                // per image a vector at a time (float lanes over one H×W plane), images summed in double
                 double s = 0;
-                for (int i = 0; i < n; i++) for (int p = 0, b = xo + (i * c + ch) * hw; p < hw; p++) s += xd[b + p];
+                for (int i = 0; i < n; i++) s += VectorOps.sum(xd, xo + (i * c + ch) * hw, hw);
                 mean = s / m;
                 double q = 0;
-                for (int i = 0; i < n; i++) {
-                    for (int p = 0, b = xo + (i * c + ch) * hw; p < hw; p++) {
-                        double d = xd[b + p] - mean;
-                        q += d * d;
-                    }
-                }
+                for (int i = 0; i < n; i++) q += VectorOps.sumSquaredDeviations(xd, xo + (i * c + ch) * hw, hw, (float) mean);
                 var = q / m;
                 runningMean.set(ch, (float) ((1 - momentum) * runningMean.get(ch) + momentum * mean));
                 runningVar.set(ch, (float) ((1 - momentum) * runningVar.get(ch) + momentum * var * m / (m - 1)));
@@ -85,26 +82,25 @@ public final class NormOps {
         return record(y, "batch_norm2d", out -> {
             float[] g = out.gradStorage();
             int go = out.gradOffset();
+            // every element of dx is written once below: the first contribution overwrites
+            boolean firstDx = x.requiresGrad() && !x.hasGrad();
+            float[] gx = !x.requiresGrad() ? null : firstDx ? x.gradStorageToOverwrite() : x.gradStorage();
+            int gxo = x.gradOffset();
             for (int ch = 0; ch < c; ch++) {
                 double sumDy = 0, sumDyXhat = 0;
                 for (int i = 0; i < n; i++) {
                     int b = (i * c + ch) * hw;
-                    for (int p = 0; p < hw; p++) {
-                        float dy = g[go + b + p];
-                        sumDy += dy;
-                        sumDyXhat += dy * xhat[b + p];
-                    }
+                    sumDy += VectorOps.sum(g, go + b, hw);
+                    sumDyXhat += VectorOps.dot(g, go + b, xhat, b, hw);
                 }
                 if (gamma.requiresGrad()) gamma.gradStorage()[gamma.gradOffset() + ch] += (float) sumDyXhat;
                 if (beta.requiresGrad()) beta.gradStorage()[beta.gradOffset() + ch] += (float) sumDy;
-                if (!x.requiresGrad()) continue;
-                float[] gx = x.gradStorage();
-                int gxo = x.gradOffset();
+                if (gx == null) continue;
                 float k = gamma.get(ch) * invStd[ch];
                 float meanDy = training ? (float) (sumDy / m) : 0f, meanDyXhat = training ? (float) (sumDyXhat / m) : 0f;
                 for (int i = 0; i < n; i++) {
                     int b = (i * c + ch) * hw;
-                    for (int p = 0; p < hw; p++) gx[gxo + b + p] += k * (g[go + b + p] - meanDy - xhat[b + p] * meanDyXhat);
+                    VectorOps.batchNormBackwardInto(g, go + b, xhat, b, k, meanDy, meanDyXhat, gx, gxo + b, hw, firstDx);
                 }
             }
             FlopCounter.add(8L * x.size());

@@ -25,7 +25,9 @@ public final class PoolOps {
         int[] argmax = new int[y.size()];   // flat index into x of each output's maximum
         float[] xd = x.data(), yd = y.data();
         int xo = x.offset();
-        for (int p = 0; p < nc; p++) {
+        if (k == 2 && stride == 2) {
+            maxPool2x2(xd, xo, nc, h, w, oh, ow, yd, argmax);
+        } else for (int p = 0; p < nc; p++) {
             int plane = p * h * w;
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
@@ -48,6 +50,29 @@ public final class PoolOps {
             int go = out.gradOffset(), gxo = x.gradOffset();
             for (int o = 0; o < argmax.length; o++) gx[gxo + argmax[o]] += g[go + o];
         }, x);
+    }
+
+    /**
+     * The common 2×2, stride-2 case without branches: the maximum of a window is data-dependent, and
+     * an if per comparison mispredicted about half the time (max pooling was 17% of a CNN step).
+     * Ties keep the first position in row-major order, as the general loop does.
+     */
+    private static void maxPool2x2(float[] x, int xo, int nc, int h, int w, int oh, int ow, float[] y, int[] argmax) {
+        for (int p = 0; p < nc; p++) {
+            int plane = p * h * w;
+            for (int i = 0; i < oh; i++) {
+                int r0 = plane + 2 * i * w, r1 = r0 + w, o = (p * oh + i) * ow;
+                for (int j = 0; j < ow; j++) {
+                    int a = r0 + 2 * j, b = a + 1, c = r1 + 2 * j, d = c + 1;
+                    float va = x[xo + a], vb = x[xo + b], vc = x[xo + c], vd = x[xo + d];
+                    int top = vb > va ? b : a, bottom = vd > vc ? d : c;
+                    float vt = vb > va ? vb : va, vbot = vd > vc ? vd : vc;
+                    boolean lower = vbot > vt;
+                    argmax[o + j] = lower ? bottom : top;
+                    y[o + j] = lower ? vbot : vt;
+                }
+            }
+        }
     }
 
     /** x (N, C, H, W) → (N, C, OH, OW). */

@@ -25,6 +25,65 @@ public final class VectorOps {
         for (; i < n; i++) dst[d + i] += src[s + i];
     }
 
+    /** Σ x[o..o+n), a vector at a time, the lanes added in lane order (the same bits before and after JIT). */
+    public static float sum(float[] x, int o, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, o + i));
+        float s = inLaneOrder(acc);
+        for (; i < n; i++) s += x[o + i];
+        return s;
+    }
+
+    /** Σ (x[o..o+n) − mean)², as {@link #sum}. */
+    public static float sumSquaredDeviations(float[] x, int o, int n, float mean) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, o + i).sub(mean);
+            acc = d.mul(d).add(acc);
+        }
+        float s = inLaneOrder(acc);
+        for (; i < n; i++) {
+            float d = x[o + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** Σ a[ao..ao+n) · b[bo..bo+n), as {@link #sum}. */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).add(acc);
+        }
+        float s = inLaneOrder(acc);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /** dx[d..d+n) (+)= k · (dy − meanDy − x̂ · meanDyXhat), BatchNorm's input gradient over one plane; overwrites when {@code overwrite} */
+    public static void batchNormBackwardInto(float[] dy, int dyo, float[] xhat, int xo, float k, float meanDy, float meanDyXhat,
+                                             float[] dx, int d, int n, boolean overwrite) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, dy, dyo + i).sub(meanDy)
+                    .sub(FloatVector.fromArray(S, xhat, xo + i).mul(meanDyXhat)).mul(k);
+            (overwrite ? v : v.add(FloatVector.fromArray(S, dx, d + i))).intoArray(dx, d + i);
+        }
+        for (; i < n; i++) {
+            float v = (dy[dyo + i] - meanDy - xhat[xo + i] * meanDyXhat) * k;
+            dx[d + i] = overwrite ? v : dx[d + i] + v;
+        }
+    }
+
+    private static float inLaneOrder(FloatVector v) {
+        float s = 0f;
+        for (int l = 0; l < v.length(); l++) s += v.lane(l);
+        return s;
+    }
+
     /** dst[d..d+n) = src[s..s+n) · k */
     public static void scaleInto(float[] src, int s, float k, float[] dst, int d, int n) {
         int i = 0;

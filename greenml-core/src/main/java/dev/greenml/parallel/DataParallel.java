@@ -11,6 +11,8 @@ import dev.greenml.nn.Parameters;
 import dev.greenml.optim.Optimizer;
 import dev.greenml.tensor.Rng;
 import dev.greenml.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Data-parallel training on the threads of one machine: a batch of N rows is cut into one shard
@@ -32,8 +34,17 @@ import dev.greenml.tensor.Tensor;
  * between — products, activations, losses — runs in parallel.
  *
  * <p>The replicas read the master's parameter storage in place (no copies, no broadcast); their
- * gradients are their own. Models with buffers (BatchNorm's running statistics) or layers that draw
- * random numbers (Dropout) are refused by {@link #supports}: their state would differ per replica.
+ * gradients are their own. State that a forward pass changes is kept per replica and reconciled:
+ * <ul>
+ *   <li>buffers (BatchNorm's running statistics): each shard normalises with its own batch
+ *       statistics and updates its replica's running statistics (as PyTorch's DistributedDataParallel
+ *       does without SyncBatchNorm); before a step every replica starts from the master's values, and
+ *       after it the master holds their mean (for equal shards the running mean is then exactly the
+ *       full batch's update; the running variance is the mean of the shards' variances);</li>
+ *   <li>random generators (Dropout's masks): before each step, every replica's generator is reseeded
+ *       from the master's generator of the same layer, so a run is deterministic and a checkpoint,
+ *       which saves the master's generators, resumes it exactly.</li>
+ * </ul>
  *
  * <pre>{@code
  * try (DataParallel dp = new DataParallel(model, 2)) {
@@ -59,11 +70,12 @@ public final class DataParallel implements AutoCloseable {
     private final Backend[] backends;        // (threads) one-thread kernels per worker
     private final float[] shardLoss;         // (threads) weighted loss of each shard of the last step
     private int lastShards;                  // shards of the last forwardBackward
+    private final float[][][] buffers;       // (threads, buffers) data of each replica's buffers, in namedBuffers order
+    private final int[][] bufferOffsets;     // (threads, buffers) where each buffer starts in its array
+    private final Rng[][] generators;        // (threads, layers) each replica's layer generators, in module order
 
     /** A data-parallel wrapper of {@code master} over {@code threads} threads (the caller is one of them). */
     public DataParallel(Model master, int threads) {
-        String why = unsupported(master);
-        if (why != null) throw new IllegalArgumentException("data-parallel training cannot replicate this model: " + why);
         if (threads < 1) throw new IllegalArgumentException("data-parallel training needs at least 1 thread, got " + threads);
         this.master = master;
         this.team = new Team(threads);
@@ -73,6 +85,9 @@ public final class DataParallel implements AutoCloseable {
         this.shardLoss = new float[threads];
         replicas[0] = master;
         params[0] = master.parameters();
+        this.buffers = new float[threads][][];
+        this.bufferOffsets = new int[threads][];
+        this.generators = new Rng[threads][];
         Backend single = Backends.current().singleThreaded();
         for (int i = 0; i < threads; i++) {
             if (i > 0) {
@@ -80,24 +95,44 @@ public final class DataParallel implements AutoCloseable {
                 params[i] = replicas[i].shareParametersOf(master);
             }
             backends[i] = single;
+            List<Tensor> b = new ArrayList<>(replicas[i].namedBuffers().values());
+            buffers[i] = new float[b.size()][];
+            bufferOffsets[i] = new int[b.size()];
+            for (int k = 0; k < b.size(); k++) {
+                buffers[i][k] = b.get(k).data();
+                bufferOffsets[i][k] = b.get(k).offset();
+            }
+            generators[i] = ModuleTree.modules(replicas[i]).stream().map(Module::randomGenerator)
+                    .filter(java.util.Objects::nonNull).toArray(Rng[]::new);
         }
+        bufferSizes = new ArrayList<>(master.namedBuffers().values()).stream().mapToInt(Tensor::size).toArray();
     }
 
-    /** True when {@link DataParallel} can replicate {@code model}. */
-    public static boolean supports(Model model) {
-        return unsupported(model) == null;
-    }
+    private final int[] bufferSizes;   // (buffers)
 
-    private static String unsupported(Model model) {
-        if (!model.namedBuffers().isEmpty()) {
-            return "it has buffers " + model.namedBuffers().keySet() + " (e.g. BatchNorm statistics) that each replica would update differently";
-        }
-        for (Module m : ModuleTree.modules(model)) {
-            if (m.randomGenerator() != null) {
-                return "its " + m.getClass().getSimpleName() + " layer draws random numbers, which each replica would draw differently";
+    /** Every replica starts the step from the master's buffers and from generators seeded by the master's. */
+    private void prepareReplicas(int shards) {
+        for (int r = 1; r < shards; r++) {
+            for (int k = 0; k < bufferSizes.length; k++) {
+                System.arraycopy(buffers[0][k], bufferOffsets[0][k], buffers[r][k], bufferOffsets[r][k], bufferSizes[k]);
+            }
+            for (int g = 0; g < generators[0].length; g++) {
+                generators[r][g].restore(new Rng(generators[0][g].nextLong()).snapshot());
             }
         }
-        return null;
+    }
+
+    /** The master's buffers become the mean of the shards' (each shard updated its replica's). */
+    private void averageBuffers(int shards) {
+        for (int k = 0; k < bufferSizes.length; k++) {
+            float[] into = buffers[0][k];
+            int o = bufferOffsets[0][k];
+            for (int e = 0; e < bufferSizes[k]; e++) {
+                double sum = into[o + e];
+                for (int r = 1; r < shards; r++) sum += buffers[r][k][bufferOffsets[r][k] + e];
+                into[o + e] = (float) (sum / shards);
+            }
+        }
     }
 
     public int threads() {
@@ -169,6 +204,7 @@ public final class DataParallel implements AutoCloseable {
             return loss[0];
         }
         boolean training = master.isTraining();
+        prepareReplicas(shards);
         team.run(i -> {
             shardLoss[i] = 0f;
             if (i >= shards) return;
@@ -181,6 +217,7 @@ public final class DataParallel implements AutoCloseable {
                 shardLoss[i] = weight * loss.item();
             });
         });
+        if (training && bufferSizes.length > 0) averageBuffers(shards);
         float sum = 0;
         for (int i = 0; i < shards; i++) sum += shardLoss[i];
         return sum;

@@ -144,7 +144,7 @@ public final class Trainer {
      */
     private DataParallel dataParallel() {
         int threads = Backends.current().threads();
-        if (!dataParallel || threads < 2 || !(model instanceof Model m) || !DataParallel.supports(m)) return null;
+        if (!dataParallel || threads < 2 || !(model instanceof Model m)) return null;
         return new DataParallel(m, threads);
     }
 
@@ -152,7 +152,7 @@ public final class Trainer {
     public String parallelism() {
         int threads = Backends.current().threads();
         if (threads < 2) return "one thread";
-        if (dataParallel && model instanceof Model m && DataParallel.supports(m)) {
+        if (dataParallel && model instanceof Model) {
             return "data-parallel over " + threads + " threads (one shard of each batch per thread)";
         }
         return threads + " threads inside the matrix products";

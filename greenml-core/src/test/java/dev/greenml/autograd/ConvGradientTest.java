@@ -42,6 +42,33 @@ class ConvGradientTest extends OnEveryBackend {
         check(in -> PoolOps.avgPool2d(in[0], 3, 1), random(14, 1, 2, 5, 5));
     }
 
+    /** The branch-free 2×2 path against a plain reference, ties and odd sizes included (the last row/column is dropped). */
+    @Test void maxPoolTwoByTwoMatchesAPlainReferenceWithTies() {
+        dev.greenml.tensor.Rng r = new dev.greenml.tensor.Rng(3);
+        int n = 2, c = 3, h = 5, w = 7;
+        float[] x = new float[n * c * h * w];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4);   // few values: many ties
+        Tensor in = Tensor.wrap(x, n, c, h, w).requiresGrad(true);
+        Tensor y = PoolOps.maxPool2d(in, 2, 2);
+        assertThat(y.shape()).containsExactly(n, c, 2, 3);
+        Ops.sum(y).backward();
+        float[] grad = in.grad().toArray(), expectGrad = new float[x.length];
+        for (int p = 0; p < n * c; p++) {
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    int best = p * h * w + 2 * i * w + 2 * j;   // first maximum in row-major order
+                    for (int a = 0; a < 2; a++) for (int b = 0; b < 2; b++) {
+                        int at = p * h * w + (2 * i + a) * w + 2 * j + b;
+                        if (x[at] > x[best]) best = at;
+                    }
+                    assertThat(y.get((p * 2 + i) * 3 + j)).isEqualTo(x[best]);
+                    expectGrad[best] += 1f;
+                }
+            }
+        }
+        assertThat(grad).containsExactly(expectGrad);
+    }
+
     @ParameterizedTest @MethodSource("backends")
     void batchNormGradientMatchesFiniteDifferencesInTrainingAndEval(Backend b) {
         Backends.setCurrent(b);

@@ -172,16 +172,53 @@ class DataParallelTest {
         for (int i = 0; i < g1.length; i++) assertThat(g2[i]).isCloseTo(g1[i], org.assertj.core.data.Offset.offset(1e-5f));
     }
 
+    /** BatchNorm: each shard normalises with its own statistics; the master ends with their mean. */
     @Test
-    void refusesModelsWhoseStateWouldDifferPerReplica() {
-        Model withBatchNorm = Cnn.Config.fashionMnist().build(new Rng(1));
-        assertThat(DataParallel.supports(withBatchNorm)).isFalse();
-        assertThatThrownBy(() -> new DataParallel(withBatchNorm, 2))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("buffers").hasMessageContaining("BatchNorm");
-        Model withDropout = new Cnn.Config(new int[] {1, 8, 8}, new int[] {2}, 3, false, 4, 0.5f, 3).build(new Rng(1));
-        assertThatThrownBy(() -> new DataParallel(withDropout, 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Dropout");
-        assertThat(DataParallel.supports(mlp(1))).isTrue();
+    void batchNormRunningStatisticsAreTheMeanOfTheShards() {
+        Cnn.Config cfg = new Cnn.Config(new int[] {1, 8, 8}, new int[] {2}, 3, true, 4, 0f, 3);
+        Model parallel = cfg.build(new Rng(1)), half0 = cfg.build(new Rng(1)), half1 = cfg.build(new Rng(1));
+        float[] x = random(8 * 64, 21);
+        int[] labels = {0, 1, 2, 0, 1, 2, 0, 1};
+        try (DataParallel dp = new DataParallel(parallel, 2)) {   // shards: rows 0-3 and 4-7
+            dp.forwardBackward(8, (replica, shard, from, to) -> Losses.crossEntropy(
+                    replica.forward(rows(x, 64, from, to)), java.util.Arrays.copyOfRange(labels, from, to)));
+        }
+        half0.forward(rows(x, 64, 0, 4));
+        half1.forward(rows(x, 64, 4, 8));
+        var got = parallel.namedBuffers();
+        assertThat(got).isNotEmpty();
+        for (String name : got.keySet()) {
+            float[] a = half0.namedBuffers().get(name).toArray(), b = half1.namedBuffers().get(name).toArray(), m = got.get(name).toArray();
+            assertThat(a).isNotEqualTo(b);   // the shards saw different statistics
+            for (int e = 0; e < m.length; e++) {
+                assertThat(m[e]).as("%s[%d]", name, e).isCloseTo((a[e] + b[e]) / 2, org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
+    }
+
+    /** Dropout: replicas draw from generators seeded by the master's, so two runs are identical. */
+    @Test
+    void dropoutStepsAreDeterministic() {
+        Cnn.Config cfg = new Cnn.Config(new int[] {1, 8, 8}, new int[] {2}, 3, true, 6, 0.5f, 3);
+        float[][] finals = new float[2][];
+        long[][] masterRng = new long[2][];
+        for (int run = 0; run < 2; run++) {
+            Model m = cfg.build(new Rng(4));
+            Adam adam = new Adam(m.parameters(), 0.01f);
+            float[] x = random(6 * 64, 22);
+            int[] labels = {0, 1, 2, 2, 1, 0};
+            try (DataParallel dp = new DataParallel(m, 2)) {
+                for (int step = 0; step < 3; step++) {
+                    dp.trainStep(6, (replica, shard, from, to) -> Losses.crossEntropy(
+                            replica.forward(rows(x, 64, from, to)), java.util.Arrays.copyOfRange(labels, from, to)), adam);
+                    adam.zeroGrad();
+                }
+            }
+            finals[run] = m.parameters().data().clone();
+            masterRng[run] = dev.greenml.nn.ModuleTree.modules(m).stream().map(dev.greenml.nn.Module::randomGenerator)
+                    .filter(java.util.Objects::nonNull).findFirst().orElseThrow().snapshot();
+        }
+        assertThat(finals[1]).containsExactly(finals[0]);
+        assertThat(masterRng[1]).containsExactly(masterRng[0]);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greenml.data.Dataset;
+import dev.greenml.kernels.Backends;
 import dev.greenml.io.safetensors.ModelFileException;
 import dev.greenml.io.safetensors.SafeTensors;
 import dev.greenml.nn.Activation;
@@ -226,6 +227,19 @@ class ResumeAndCheckpointTest {
 
     @Test
     void aCnnWithBatchNormAndDropoutResumesBitForBit() {
+        Backends.runWith(Backends.select("blas", 1).backend(), this::cnnResumesBitForBit);
+    }
+
+    /** Data-parallel steps: per-replica BatchNorm statistics and Dropout generators seeded by the master's. */
+    @Test
+    void aCnnWithBatchNormAndDropoutResumesBitForBitOnTwoDataParallelThreads() {
+        Backends.runWith(Backends.select("blas", 2).backend(), () -> {
+            assertThat(new Trainer(tinyCnn(), config("adam", 2)).parallelism()).startsWith("data-parallel");
+            cnnResumesBitForBit();
+        });
+    }
+
+    private void cnnResumesBitForBit() {
         Dataset d = images();
         var straight = tinyCnn();
         new Trainer(straight, config("adam", 2)).fit(d, null, new Trainer.Listener() {});
