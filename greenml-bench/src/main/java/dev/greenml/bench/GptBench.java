@@ -44,6 +44,7 @@ public final class GptBench {
             m.put("parallelism", trainer.parallelism());
             emit.accept(m);
         }
+        trainer.close();
         Generator gen = new Generator(model);
         Sampler greedy = new Sampler(0f, 0, 1f, 0);
         gen.generate(new int[] {1}, 5, greedy, null);

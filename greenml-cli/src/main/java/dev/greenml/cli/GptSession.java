@@ -68,6 +68,7 @@ final class GptSession {
     private Map<String, Object> lastCheckpoint;
     private float lastLoss = Float.NaN;
     private long trainNanos, sessionFirstStep;
+    private final String previousParallelism;   // how the resumed run used its threads; null for a new run
 
     GptSession(Output o, Budget budget, Metering metering, RunDirectory dir, Checkpoint.Loaded resumedFrom, Gpt model,
                GptTrainer trainer, Tokenizer tok, GptTraining.Options opt, Map<String, Object> resumable,
@@ -88,6 +89,8 @@ final class GptSession {
         this.tokensPerStep = tokensPerStep;
         this.seed = seed;
         this.resumed = resumedFrom != null;
+        JsonNode before = resumed ? resumedFrom.json("greenml.training") : null;
+        this.previousParallelism = before == null ? null : before.path("parallelism").asText(null);
         if (resumed) {
             JsonNode fp = resumedFrom.json("greenml.footprint_so_far");
             if (fp != null) {
@@ -113,6 +116,11 @@ final class GptSession {
         o.log("run directory: %s%s", dir.path(), resumed
                 ? " (resumed at step " + sessionFirstStep + " of " + trainer.plannedSteps() + ", session " + sessions + ")" : "");
         o.log("threads: %s", trainer.parallelism());
+        training.put("parallelism", trainer.parallelism());
+        if (previousParallelism != null && !previousParallelism.equals(trainer.parallelism())) {
+            o.log("note: the run being resumed trained with %s; the sums' order differs now, so the result will not be"
+                    + " bit-identical to an uninterrupted run (resume with the same --threads for that)", previousParallelism);
+        }
         writeRun("running");
 
         Interrupts ctrlC = Interrupts.install(kind -> {
@@ -129,6 +137,7 @@ final class GptSession {
             train(start);
         } finally {
             if (ctrlC != null) ctrlC.close();
+            trainer.close();   // the data-parallel threads; evaluation and sampling below run on this thread
         }
         double seconds = (System.nanoTime() - start) / 1e9;
 

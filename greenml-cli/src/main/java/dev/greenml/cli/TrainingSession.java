@@ -86,6 +86,7 @@ final class TrainingSession {
     private Budget.Verdict verdict;
     private boolean stoppedEarly;
     private volatile Interrupts.Kind stopSignal;   // Ctrl-C or SIGTERM, when one stopped the run
+    private String previousParallelism;            // how the resumed run used its threads; null for a new run
     private float[] bestParams;                // (parameters) the best epoch's, when validating
     private int epochsDone;
     private long lastCheckpointStep = -1;
@@ -144,6 +145,10 @@ final class TrainingSession {
                 + (trainer.position().step() > 0 ? ", step " + trainer.position().step() : "") + ")" : "");
         o.log("threads: %s", trainer.parallelism());
         training.put("parallelism", trainer.parallelism());
+        if (previousParallelism != null && !previousParallelism.equals(trainer.parallelism())) {
+            o.log("note: the run being resumed trained with %s; the sums' order differs now, so the result will not be"
+                    + " bit-identical to an uninterrupted run (resume with the same --threads for that)", previousParallelism);
+        }
         writeRun("running");
 
         Trainer.Outcome outcome;
@@ -251,6 +256,7 @@ final class TrainingSession {
             throw new UserError(from.checkpoint() + " was trained with " + String.join(", ", diffs)
                     + "; resume with the original options (see " + from.runJson() + ")");
         }
+        previousParallelism = theirs == null ? null : theirs.path("parallelism").asText(null);
         JsonNode run = ckpt.json("greenml.run");
         int rows = run == null ? -1 : run.path("train_rows").asInt(-1);
         if (rows >= 0 && rows != train.rows()) {

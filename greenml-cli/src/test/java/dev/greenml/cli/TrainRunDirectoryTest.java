@@ -86,6 +86,21 @@ class TrainRunDirectoryTest {
         assertThat(weights(tmp.resolve("copy.safetensors"), "0.weight")).containsExactly(weights(dir.resolve("model.safetensors"), "0.weight"));
     }
 
+    @Test void resumingWithAnotherThreadCountSaysTheResultWillNotBeBitIdentical() throws Exception {
+        Path dir = tmp.resolve("threads");
+        List<String> first = base(dir, 1);
+        first.addAll(List.of("--threads", "1"));
+        assertThat(greenml(first).code()).isZero();
+        assertThat(json(dir.resolve("run.json")).path("training").path("parallelism").asText()).isEqualTo("one thread");
+        List<String> resume = base(dir, 2);
+        resume.addAll(List.of("--resume", dir.toString(), "--threads", "2"));
+        resume.removeAll(List.of("--run-dir"));
+        resume.remove(dir.toString());
+        Outcome r = greenml(resume);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("note: the run being resumed trained with one thread").contains("not be bit-identical");
+    }
+
     @Test void resumedRunEndsWithTheSameModelAsAnUninterruptedOne() throws Exception {
         Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
         assertThat(greenml(base(straight, 2)).code()).isZero();

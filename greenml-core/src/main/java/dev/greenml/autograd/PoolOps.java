@@ -58,7 +58,10 @@ public final class PoolOps {
      * ≈ 17 ns per output; C2 kept the ternaries as branches too). Here each comparison becomes the
      * sign bit of a difference: (bits(u − v) >>> 31) is 1 exactly when v > u, which picks the index
      * arithmetically; the value is then read at the chosen index. Ties keep the first position in
-     * row-major order, as the general loop does.
+     * row-major order, as the general loop does — except ties of −0 before +0 and of two equal
+     * infinities (the difference's sign bit is set there), which pick the second: the same value, only
+     * another input receives the gradient. A NaN wins or loses by its sign bit (the general loop
+     * never picks one over the first element); pooling does not define NaN's order.
      */
     private static void maxPool2x2(float[] x, int xo, int nc, int h, int w, int oh, int ow, float[] y, int[] argmax) {
         for (int p = 0; p < nc; p++) {

@@ -122,15 +122,22 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
-    /** The master's buffers become the mean of the shards' (each shard updated its replica's). */
-    private void averageBuffers(int shards) {
+    /**
+     * The master's buffers become the shards' mean weighted by rows (nᵢ/N), each shard having
+     * updated its replica's: for the running mean that is exactly the whole batch's update, however
+     * the rows were split.
+     */
+    private void averageBuffers(int rows, int shards) {
         for (int k = 0; k < bufferSizes.length; k++) {
             float[] into = buffers[0][k];
             int o = bufferOffsets[0][k];
             for (int e = 0; e < bufferSizes[k]; e++) {
-                double sum = into[o + e];
-                for (int r = 1; r < shards; r++) sum += buffers[r][k][bufferOffsets[r][k] + e];
-                into[o + e] = (float) (sum / shards);
+                double sum = 0;
+                for (int r = 0; r < shards; r++) {
+                    double weight = (double) (Team.partStart(rows, shards, r + 1) - Team.partStart(rows, shards, r)) / rows;
+                    sum += weight * buffers[r][k][bufferOffsets[r][k] + e];
+                }
+                into[o + e] = (float) sum;
             }
         }
     }
@@ -204,6 +211,9 @@ public final class DataParallel implements AutoCloseable {
             return loss[0];
         }
         boolean training = master.isTraining();
+        // no replica carries a gradient into this step, even if the last one ended in an exception
+        // before its sum (a stale partial gradient would be accumulated and added to the master's)
+        clearReplicaGradients(team.size());
         prepareReplicas(shards);
         team.run(i -> {
             shardLoss[i] = 0f;
@@ -217,7 +227,7 @@ public final class DataParallel implements AutoCloseable {
                 shardLoss[i] = weight * loss.item();
             });
         });
-        if (training && bufferSizes.length > 0) averageBuffers(shards);
+        if (training && bufferSizes.length > 0) averageBuffers(rows, shards);
         float sum = 0;
         for (int i = 0; i < shards; i++) sum += shardLoss[i];
         return sum;

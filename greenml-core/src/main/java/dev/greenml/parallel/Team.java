@@ -73,7 +73,7 @@ public final class Team implements AutoCloseable {
         for (Thread w : workers) LockSupport.unpark(w);
         try {
             task.accept(0);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {   // whatever task 0 throws, the workers are waited for before run() returns
             failure.compareAndSet(null, e);
         }
         awaitWorkers();
@@ -108,7 +108,7 @@ public final class Team implements AutoCloseable {
         while (true) {
             long start = System.nanoTime();
             while (generation == seen && !closed) idle(start, false);
-            if (closed) return;
+            if (generation == seen) return;   // closed while idle; a task handed out before close() still runs
             seen = generation;
             try {
                 task.accept(index);

@@ -172,26 +172,27 @@ class DataParallelTest {
         for (int i = 0; i < g1.length; i++) assertThat(g2[i]).isCloseTo(g1[i], org.assertj.core.data.Offset.offset(1e-5f));
     }
 
-    /** BatchNorm: each shard normalises with its own statistics; the master ends with their mean. */
+    /** BatchNorm: each shard normalises with its own statistics; the master ends with their row-weighted mean. */
     @Test
     void batchNormRunningStatisticsAreTheMeanOfTheShards() {
         Cnn.Config cfg = new Cnn.Config(new int[] {1, 8, 8}, new int[] {2}, 3, true, 4, 0f, 3);
         Model parallel = cfg.build(new Rng(1)), half0 = cfg.build(new Rng(1)), half1 = cfg.build(new Rng(1));
-        float[] x = random(8 * 64, 21);
-        int[] labels = {0, 1, 2, 0, 1, 2, 0, 1};
-        try (DataParallel dp = new DataParallel(parallel, 2)) {   // shards: rows 0-3 and 4-7
-            dp.forwardBackward(8, (replica, shard, from, to) -> Losses.crossEntropy(
+        float[] x = random(7 * 64, 21);
+        int[] labels = {0, 1, 2, 0, 1, 2, 0};
+        try (DataParallel dp = new DataParallel(parallel, 2)) {   // shards: rows 0-2 and 3-6
+            dp.forwardBackward(7, (replica, shard, from, to) -> Losses.crossEntropy(
                     replica.forward(rows(x, 64, from, to)), java.util.Arrays.copyOfRange(labels, from, to)));
         }
-        half0.forward(rows(x, 64, 0, 4));
-        half1.forward(rows(x, 64, 4, 8));
+        half0.forward(rows(x, 64, 0, 3));
+        half1.forward(rows(x, 64, 3, 7));
         var got = parallel.namedBuffers();
         assertThat(got).isNotEmpty();
         for (String name : got.keySet()) {
             float[] a = half0.namedBuffers().get(name).toArray(), b = half1.namedBuffers().get(name).toArray(), m = got.get(name).toArray();
             assertThat(a).isNotEqualTo(b);   // the shards saw different statistics
             for (int e = 0; e < m.length; e++) {
-                assertThat(m[e]).as("%s[%d]", name, e).isCloseTo((a[e] + b[e]) / 2, org.assertj.core.data.Offset.offset(1e-6f));
+                // weighted by rows: for the running mean that is exactly the 7-row batch's update
+                assertThat(m[e]).as("%s[%d]", name, e).isCloseTo(3f / 7 * a[e] + 4f / 7 * b[e], org.assertj.core.data.Offset.offset(1e-6f));
             }
         }
     }
@@ -220,5 +221,24 @@ class DataParallelTest {
         }
         assertThat(finals[1]).containsExactly(finals[0]);
         assertThat(masterRng[1]).containsExactly(masterRng[0]);
+    }
+
+    /** A step that failed after the shards' backward leaves nothing behind for the next one. */
+    @Test
+    void aStepThatFailedBeforeTheSumLeavesNoStaleGradient() {
+        float[] x = random(6 * 12, 31), y = random(6, 32);
+        Mlp single = mlp(8), parallel = mlp(8);
+        DataParallel.ShardLoss lossOf = (replica, shard, from, to) -> Losses.mse(replica.forward(rows(x, 12, from, to)), rows(y, 1, from, to));
+        Optimizer failing = new Adam(parallel.parameters(), 0.01f) {
+            @Override public void step(Team team, RangeAction before) { throw new IllegalStateException("optimizer failed"); }
+        };
+        try (DataParallel dp = new DataParallel(parallel, 2)) {
+            assertThatThrownBy(() -> dp.trainStep(6, lossOf, failing)).hasMessage("optimizer failed");
+            parallel.parameters().zeroGrad();
+            dp.forwardBackward(6, lossOf);
+        }
+        Losses.mse(single.forward(rows(x, 12, 0, 6)), rows(y, 1, 0, 6)).backward();
+        float[] g1 = single.parameters().grad(), g2 = parallel.parameters().grad();
+        for (int i = 0; i < g1.length; i++) assertThat(g2[i]).as("gradient %d", i).isCloseTo(g1[i], org.assertj.core.data.Offset.offset(1e-5f));
     }
 }

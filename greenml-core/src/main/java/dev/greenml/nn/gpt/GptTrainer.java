@@ -22,7 +22,7 @@ import java.util.Arrays;
  * {@link dev.greenml.train.Checkpoint#save(java.nio.file.Path, dev.greenml.nn.Model, GptTrainer, java.util.Map)})
  * is everything the next step depends on; evaluation draws nothing at random.
  */
-public final class GptTrainer {
+public final class GptTrainer implements AutoCloseable {
 
     /** The optimizer's name in checkpoints (greenml.optimizer). */
     public static final String OPTIMIZER = "adamw";
@@ -133,12 +133,23 @@ public final class GptTrainer {
      */
     private DataParallel dataParallel() {
         int threads = Backends.current().threads();
-        if (threads < 2) return null;
+        if (threads < 2) {
+            close();
+            return null;
+        }
         if (dp == null || dp.threads() != threads) {
             if (dp != null) dp.close();
             dp = new DataParallel(model, threads);
         }
         return dp;
+    }
+
+    /** Stops the data-parallel threads, if any (the trainer still works afterwards: they restart on the next step). */
+    @Override public void close() {
+        if (dp != null) {
+            dp.close();
+            dp = null;
+        }
     }
 
     /** How steps use the threads, in words. */
