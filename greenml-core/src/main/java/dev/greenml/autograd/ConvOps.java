@@ -3,6 +3,7 @@ package dev.greenml.autograd;
 import static dev.greenml.autograd.Autograd.record;
 
 import dev.greenml.flops.FlopCounter;
+import dev.greenml.kernels.VectorOps;
 import dev.greenml.kernels.Backends;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
@@ -121,6 +122,13 @@ public final class ConvOps {
                                 continue;
                             }
                             int src = plane + ih * g.w;
+                            if (g.stride == 1) {   // the row is a shifted copy: padding zeros, then one contiguous run
+                                int lo = validFrom(g, kj), hi = validTo(g, kj);
+                                java.util.Arrays.fill(cols, dst, dst + lo, 0f);
+                                if (hi > lo) System.arraycopy(x, src + lo - g.pad + kj, cols, dst + lo, hi - lo);
+                                java.util.Arrays.fill(cols, dst + Math.max(lo, hi), dst + g.ow, 0f);
+                                continue;
+                            }
                             for (int ow = 0; ow < g.ow; ow++) {
                                 int iw = ow * g.stride - g.pad + kj;
                                 cols[dst + ow] = iw >= 0 && iw < g.w ? x[src + iw] : 0f;
@@ -130,6 +138,16 @@ public final class ConvOps {
                 }
             }
         }
+    }
+
+    /** Stride 1: the first output column ow whose input column ow − pad + kj lies inside the image. */
+    private static int validFrom(Geometry g, int kj) {
+        return Math.min(g.ow, Math.max(0, g.pad - kj));
+    }
+
+    /** Stride 1: one past the last output column whose input column lies inside the image. */
+    private static int validTo(Geometry g, int kj) {
+        return Math.max(0, Math.min(g.ow, g.w + g.pad - kj));
     }
 
     /** The adjoint of {@link #im2col}: dx[n, c, ih, iw] += every dcols entry that was read from it. */
@@ -145,6 +163,11 @@ public final class ConvOps {
                             int ih = oh * g.stride - g.pad + ki;
                             if (ih < 0 || ih >= g.h) continue;
                             int src = row + n * ohw + oh * g.ow, dst = plane + ih * g.w;
+                            if (g.stride == 1) {   // one contiguous run, as in im2col
+                                int lo = validFrom(g, kj), hi = validTo(g, kj);
+                                if (hi > lo) VectorOps.addInto(dcols, src + lo, dx, dst + lo - g.pad + kj, hi - lo);
+                                continue;
+                            }
                             for (int ow = 0; ow < g.ow; ow++) {
                                 int iw = ow * g.stride - g.pad + kj;
                                 if (iw >= 0 && iw < g.w) dx[dst + iw] += dcols[src + ow];

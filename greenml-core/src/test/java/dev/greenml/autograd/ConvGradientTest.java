@@ -28,6 +28,9 @@ class ConvGradientTest extends OnEveryBackend {
         check(in -> ConvOps.conv2d(in[0], in[1], in[2], 1, 1), random(1, 2, 2, 5, 5), random(2, 3, 2, 3, 3), random(3, 3));
         // stride 2, no padding, no bias, non-square input
         check(in -> ConvOps.conv2d(in[0], in[1], null, 2, 0), random(4, 1, 3, 7, 6), random(5, 2, 3, 3, 3));
+        // stride 1 (the contiguous im2col/col2im path): no padding, and padding wider than the image
+        check(in -> ConvOps.conv2d(in[0], in[1], in[2], 1, 0), random(15, 2, 2, 5, 4), random(16, 2, 2, 3, 2), random(17, 2));
+        check(in -> ConvOps.conv2d(in[0], in[1], null, 1, 3), random(18, 1, 1, 2, 3), random(19, 2, 1, 3, 3));
         // stride 2 with padding 2 and a 1×1-channel 5×5 kernel
         check(in -> ConvOps.conv2d(in[0], in[1], in[2], 2, 2), random(6, 2, 1, 4, 4), random(7, 2, 1, 5, 5), random(8, 2));
     }
@@ -40,6 +43,25 @@ class ConvGradientTest extends OnEveryBackend {
         check(in -> PoolOps.maxPool2d(in[0], 3, 2), distinct(12, 1, 2, 7, 5));   // overlapping windows
         check(in -> PoolOps.avgPool2d(in[0], 2, 2), random(13, 2, 2, 4, 6));
         check(in -> PoolOps.avgPool2d(in[0], 3, 1), random(14, 1, 2, 5, 5));
+    }
+
+    /** Stride-1 convolutions (contiguous im2col rows) against a direct 7-loop convolution, padding 0 to wider than the image. */
+    @Test void strideOneConvolutionMatchesADirectComputation() {
+        for (int pad = 0; pad <= 3; pad++) {
+            Tensor x = random(40 + pad, 2, 2, 4, 5), w = random(50 + pad, 3, 2, 3, 2);
+            Tensor y = ConvOps.conv2d(x, w, null, 1, pad);
+            int oh = 4 + 2 * pad - 3 + 1, ow = 5 + 2 * pad - 2 + 1;
+            assertThat(y.shape()).containsExactly(2, 3, oh, ow);
+            for (int n = 0; n < 2; n++) for (int o = 0; o < 3; o++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                double sum = 0;
+                for (int c = 0; c < 2; c++) for (int a = 0; a < 3; a++) for (int b = 0; b < 2; b++) {
+                    int ih = i - pad + a, iw = j - pad + b;
+                    if (ih >= 0 && ih < 4 && iw >= 0 && iw < 5) sum += (double) x.get(((n * 2 + c) * 4 + ih) * 5 + iw) * w.get(((o * 2 + c) * 3 + a) * 2 + b);
+                }
+                assertThat((double) y.get(((n * 3 + o) * oh + i) * ow + j)).as("pad %d at (%d,%d,%d,%d)", pad, n, o, i, j)
+                        .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
     }
 
     /** The branch-free 2×2 path against a plain reference, ties and odd sizes included (the last row/column is dropped). */
