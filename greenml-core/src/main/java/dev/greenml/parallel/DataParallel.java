@@ -146,6 +146,18 @@ public final class DataParallel implements AutoCloseable {
         return team.size();
     }
 
+    /**
+     * How many of {@code threads} a data-parallel run of {@code model} should use: each thread past
+     * the first holds a gradient buffer as large as the parameters, so the extra buffers are kept
+     * within a quarter of the maximum heap (a 124 M-parameter GPT-2 needs 0.5 GB per thread; 64
+     * threads would need 31 GB). At least 1.
+     */
+    public static int threadsFor(Model model, int threads) {
+        long gradientBytes = Math.max(1, model.parameterCount() * Float.BYTES);
+        long extra = Runtime.getRuntime().maxMemory() / 4 / gradientBytes;
+        return (int) Math.max(1, Math.min(threads, 1 + extra));
+    }
+
     /** The threads, for other work that a step splits the same way (see {@link Optimizer#step(Team)}). */
     public Team team() {
         return team;

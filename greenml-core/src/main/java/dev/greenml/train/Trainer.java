@@ -143,17 +143,24 @@ public final class Trainer {
      * the model can be replicated; null for steps on the calling thread with threaded kernels.
      */
     private DataParallel dataParallel() {
+        int threads = dataParallelThreads();
+        return threads < 2 ? null : new DataParallel((Model) model, threads);
+    }
+
+    /** Threads for data-parallel steps; below 2 when steps run on the calling thread with threaded kernels. */
+    private int dataParallelThreads() {
         int threads = Backends.current().threads();
-        if (!dataParallel || threads < 2 || !(model instanceof Model m)) return null;
-        return new DataParallel(m, threads);
+        if (!dataParallel || threads < 2 || !(model instanceof Model m)) return 0;
+        return DataParallel.threadsFor(m, threads);
     }
 
     /** How the last {@link #fit} used its threads, in words, for logs and reports. */
     public String parallelism() {
-        int threads = Backends.current().threads();
+        int threads = Backends.current().threads(), parallel = dataParallelThreads();
         if (threads < 2) return "one thread";
-        if (dataParallel && model instanceof Model) {
-            return "data-parallel over " + threads + " threads (one shard of each batch per thread)";
+        if (parallel >= 2) {
+            return "data-parallel over " + parallel + " threads (one shard of each batch per thread)"
+                    + (parallel < threads ? "; " + threads + " requested, fewer fit the heap's gradient budget" : "");
         }
         return threads + " threads inside the matrix products";
     }

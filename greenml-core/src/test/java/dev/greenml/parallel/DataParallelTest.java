@@ -241,4 +241,15 @@ class DataParallelTest {
         float[] g1 = single.parameters().grad(), g2 = parallel.parameters().grad();
         for (int i = 0; i < g1.length; i++) assertThat(g2[i]).as("gradient %d", i).isCloseTo(g1[i], org.assertj.core.data.Offset.offset(1e-5f));
     }
+
+    @Test
+    void threadCountIsCappedByTheGradientBuffersTheHeapCanHold() {
+        Mlp small = mlp(1);
+        assertThat(DataParallel.threadsFor(small, 2)).isEqualTo(2);
+        assertThat(DataParallel.threadsFor(small, 1)).isEqualTo(1);
+        long budgetBytes = Runtime.getRuntime().maxMemory() / 4;
+        long perThread = small.parameterCount() * Float.BYTES;
+        int many = (int) Math.min(Integer.MAX_VALUE, budgetBytes / perThread + 10);   // more threads than buffers fit
+        assertThat(DataParallel.threadsFor(small, many)).isEqualTo((int) (1 + budgetBytes / perThread));
+    }
 }

@@ -132,7 +132,7 @@ public final class GptTrainer implements AutoCloseable {
      * the thread count then current; daemon threads, so an abandoned trainer does not keep the JVM alive.
      */
     private DataParallel dataParallel() {
-        int threads = Backends.current().threads();
+        int threads = DataParallel.threadsFor(model, Backends.current().threads());
         if (threads < 2) {
             close();
             return null;
@@ -154,8 +154,11 @@ public final class GptTrainer implements AutoCloseable {
 
     /** How steps use the threads, in words. */
     public String parallelism() {
-        int threads = Backends.current().threads();
-        return threads < 2 ? "one thread" : "data-parallel over " + threads + " threads (one shard of each batch per thread)";
+        int requested = Backends.current().threads(), threads = DataParallel.threadsFor(model, requested);
+        if (requested < 2) return "one thread";
+        if (threads < 2) return requested + " threads inside the matrix products (one more gradient buffer does not fit the heap's budget)";
+        return "data-parallel over " + threads + " threads (one shard of each batch per thread)"
+                + (threads < requested ? "; " + requested + " requested, fewer fit the heap's gradient budget" : "");
     }
 
     public long stepsDone() { return step; }
