@@ -186,7 +186,7 @@ final class TrainingSession {
             }
         }
         if (test != null) {
-            testEval = run.phase("test evaluation", () -> Trainer.evaluate(model, test, config.loss(), 1000));
+            testEval = run.phase("test evaluation", () -> trainer.evaluate(test, 1000));
             training.put("test_rows", testEval.rows());
             training.put("test_loss", testEval.loss());
             if (!Double.isNaN(testEval.accuracy())) training.put("test_accuracy", testEval.accuracy());

@@ -112,14 +112,50 @@ public final class DataParallel implements AutoCloseable {
 
     /** Every replica starts the step from the master's buffers and from generators seeded by the master's. */
     private void prepareReplicas(int shards) {
+        copyBuffersToReplicas(shards);
         for (int r = 1; r < shards; r++) {
-            for (int k = 0; k < bufferSizes.length; k++) {
-                System.arraycopy(buffers[0][k], bufferOffsets[0][k], buffers[r][k], bufferOffsets[r][k], bufferSizes[k]);
-            }
             for (int g = 0; g < generators[0].length; g++) {
                 generators[r][g].restore(new Rng(generators[0][g].nextLong()).snapshot());
             }
         }
+    }
+
+    private void copyBuffersToReplicas(int shards) {
+        for (int r = 1; r < shards; r++) {
+            for (int k = 0; k < bufferSizes.length; k++) {
+                System.arraycopy(buffers[0][k], bufferOffsets[0][k], buffers[r][k], bufferOffsets[r][k], bufferSizes[k]);
+            }
+        }
+    }
+
+    /** Work on rows [from, to) of a batch, done on {@code replica} (shard {@code shard}). */
+    @FunctionalInterface
+    public interface ShardWork {
+        void run(Model replica, int shard, int from, int to);
+    }
+
+    /**
+     * Inference over a batch of {@code rows} rows, a shard per thread, with no gradient recorded:
+     * {@code work} runs each shard's forward on its replica and keeps what it needs (outputs, a loss
+     * sum, correct counts) in per-shard or per-row places. Replicas use the master's buffers (BatchNorm's
+     * running statistics in eval mode) and its train/eval mode; no random generator is touched, so
+     * evaluating between steps changes nothing that training reads.
+     */
+    public void forEachShard(int rows, ShardWork work) {
+        if (rows < 1) return;
+        int shards = Math.min(rows, team.size());
+        boolean training = master.isTraining();
+        copyBuffersToReplicas(shards);
+        team.run(i -> {
+            if (i >= shards) return;
+            int from = Team.partStart(rows, shards, i), to = Team.partStart(rows, shards, i + 1);
+            if (training) replicas[i].train(); else replicas[i].eval();
+            Backends.runWith(backends[i], () -> {
+                try (var scope = Autograd.noGrad()) {
+                    work.run(replicas[i], i, from, to);
+                }
+            });
+        });
     }
 
     /**

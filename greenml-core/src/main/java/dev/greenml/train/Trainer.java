@@ -215,7 +215,7 @@ public final class Trainer {
             firstStep = 0;
             double mean = sum / rows;
             sum = 0;
-            Evaluation val = validation == null ? null : evaluate(model, validation, config.loss(), 1024);
+            Evaluation val = validation == null ? null : evaluate(model, validation, config.loss(), 1024, dp);
             position = new Position(epoch + 1, 0, steps, shuffleSeed(epoch + 1), 0, rng.snapshot());
             listener.onEpochEnd(epoch, mean, val);
             if (stopRequested && epoch < config.epochs()) return Outcome.STOPPED;
@@ -264,8 +264,64 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Mean loss (and accuracy) of this trainer's model on {@code data}, using the threads as
+     * {@link #fit} does: each batch split over data-parallel threads when it trains that way.
+     */
+    public Evaluation evaluate(Dataset data, int batchSize) {
+        int threads = dataParallelThreads();
+        if (threads < 2) return evaluate(model, data, config.loss(), batchSize);
+        try (DataParallel dp = new DataParallel((Model) model, threads)) {
+            return evaluate(model, data, config.loss(), batchSize, dp);
+        }
+    }
+
     /** Mean loss (and accuracy) over {@code data} in inference mode, in batches. */
     public static Evaluation evaluate(Module model, Dataset data, String lossName, int batchSize) {
+        return evaluate(model, data, lossName, batchSize, null);
+    }
+
+    /**
+     * {@link #evaluate(Module, Dataset, String, int)} with each batch split over {@code dp}'s threads
+     * (null: on this thread). The sums are added shard by shard in a fixed order, so the result does
+     * not depend on timing.
+     */
+    public static Evaluation evaluate(Module model, Dataset data, String lossName, int batchSize, DataParallel dp) {
+        if (dp == null) return evaluateHere(model, data, lossName, batchSize);
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        double lossSum = 0;
+        long correct = 0;
+        Batch batch = new Batch(data, Math.min(batchSize, data.rows()));
+        double[] shardLoss = new double[dp.threads()];
+        long[] shardCorrect = new long[dp.threads()];
+        boolean mse = lossName.equals("mse");
+        try {
+            for (int from = 0; from < data.rows(); from += batchSize) {
+                int to = Math.min(data.rows(), from + batchSize);
+                batch.load(null, from, to, false);
+                java.util.Arrays.fill(shardLoss, 0);
+                java.util.Arrays.fill(shardCorrect, 0);
+                dp.forEachShard(to - from, (replica, shard, r0, r1) -> {
+                    Tensor out = replica.forward(batch.rows(r0, r1));
+                    Tensor loss = mse ? Losses.mse(out, Tensor.view(batch.y.data(), batch.y.offset() + r0 * batch.y.dim(1), r1 - r0, batch.y.dim(1)))
+                            : Losses.crossEntropy(out, java.util.Arrays.copyOfRange(batch.labels, r0, r1));
+                    shardLoss[shard] = (double) loss.item() * (r1 - r0);
+                    if (!mse) shardCorrect[shard] = correct(out, batch.labels, r0);
+                });
+                for (int i = 0; i < shardLoss.length; i++) {
+                    lossSum += shardLoss[i];
+                    correct += shardCorrect[i];
+                }
+            }
+        } finally {
+            if (wasTraining) model.train();
+        }
+        double acc = mse ? Double.NaN : (double) correct / data.rows();
+        return new Evaluation(lossSum / data.rows(), acc, data.rows());
+    }
+
+    private static Evaluation evaluateHere(Module model, Dataset data, String lossName, int batchSize) {
         boolean wasTraining = model.isTraining();
         model.eval();
         double lossSum = 0;

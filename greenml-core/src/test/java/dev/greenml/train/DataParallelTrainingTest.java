@@ -61,4 +61,20 @@ class DataParallelTrainingTest {
         });
         Backends.runWith(Backends.select("blas", 1).backend(), () -> assertThat(mlp.parallelism()).isEqualTo("one thread"));
     }
+
+    /** Evaluation split over threads gives the one-thread figures (BatchNorm in eval mode uses the master's statistics). */
+    @Test
+    void dataParallelEvaluationMatchesOneThread() {
+        Dataset images = classification(150, 64, 3, 9);
+        TrainConfig config = new TrainConfig("cross-entropy", "adam", 0.01f, 1, 16, 7, -1f, 0f, true);
+        dev.greenml.nn.Model cnn = new dev.greenml.nn.Cnn.Config(new int[] {1, 8, 8}, new int[] {3}, 3, true, 6, 0.25f, 3).build(new Rng(2));
+        Backends.runWith(Backends.select("blas", 2).backend(), () -> {
+            Trainer t = new Trainer(cnn, config);
+            t.fit(images, null, new Trainer.Listener() {});   // trained: running statistics away from their initial values
+            Trainer.Evaluation one = Trainer.evaluate(cnn, images, "cross-entropy", 64), two = t.evaluate(images, 64);
+            assertThat(two.accuracy()).isEqualTo(one.accuracy());
+            assertThat(two.loss()).isCloseTo(one.loss(), org.assertj.core.data.Offset.offset(1e-6 * one.loss()));
+            assertThat(cnn.isTraining()).isTrue();   // the mode is restored
+        });
+    }
 }
