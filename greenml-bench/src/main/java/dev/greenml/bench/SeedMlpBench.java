@@ -146,17 +146,17 @@ public final class SeedMlpBench {
         emit.accept(m);
     }
 
-    /** Batch-1024 inference; with more than one thread, a shard of the rows per thread (as evaluation during training does). */
+    /**
+     * Batch-1024 inference as {@code greenml predict} runs it: threads inside the products. (A shard
+     * of the rows per thread measured no better here: 325k against 336k samples/s at T=2 in two runs;
+     * two independent single-thread products each pack the whole weight matrix, where OpenBLAS's
+     * threads share one packing.)
+     */
     private void inferThroughput() {
         Mlp model = freshModel();
         Tensor x = Tensor.view(data.x, 0, 1024, 1000);
         int calls = quick ? 3 : 60;
-        DataParallel dp = threads > 1 ? new DataParallel(model, threads) : null;
         Runnable call = () -> {
-            if (dp != null) {
-                dp.forEachShard(1024, (replica, shard, from, to) -> replica.forward(Tensor.view(data.x, from * 1000, to - from, 1000)));
-                return;
-            }
             try (var scope = Autograd.noGrad()) {
                 model.forward(x);
             }
@@ -168,9 +168,7 @@ public final class SeedMlpBench {
             for (int i = 0; i < calls; i++) call.run();
             values[r] = 1024.0 * calls / ((System.nanoTime() - s) / 1e9);
         }
-        if (dp != null) dp.close();
         Map<String, Object> m = stats("infer_throughput", "samples/s", values);
-        m.put("parallelism", dp != null ? "data-parallel" : "single thread");
         m.put("batch", 1024);
         m.put("calls", calls);
         emit.accept(m);
