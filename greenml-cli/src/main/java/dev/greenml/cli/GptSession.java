@@ -69,6 +69,7 @@ final class GptSession {
     private float lastLoss = Float.NaN;
     private long trainNanos, sessionFirstStep;
     private final String previousParallelism;   // how the resumed run used its threads; null for a new run
+    private volatile boolean trainingDone;       // past the last step: a signal now only hurries the finish
 
     GptSession(Output o, Budget budget, Metering metering, RunDirectory dir, Checkpoint.Loaded resumedFrom, Gpt model,
                GptTrainer trainer, Tokenizer tok, GptTraining.Options opt, Map<String, Object> resumable,
@@ -117,7 +118,8 @@ final class GptSession {
                 ? " (resumed at step " + sessionFirstStep + " of " + trainer.plannedSteps() + ", session " + sessions + ")" : "");
         o.log("threads: %s", trainer.parallelism());
         training.put("parallelism", trainer.parallelism());
-        if (previousParallelism != null && !previousParallelism.equals(trainer.parallelism())) {
+        resumable.put("parallelism", trainer.parallelism());   // the checkpoint records these; not compared on resume
+        if (previousParallelism != null && !TrainingSession.sameThreads(previousParallelism, trainer.parallelism())) {
             o.log("note: the run being resumed trained with %s; the sums' order differs now, so the result will not be"
                     + " bit-identical to an uninterrupted run (resume with the same --threads for that)", previousParallelism);
         }
@@ -126,112 +128,117 @@ final class GptSession {
         Interrupts ctrlC = Interrupts.install(kind -> {
             stopSignal = kind;
             stopRequested = true;
-            o.err.println("\n" + kind.label + ": stopping after this step and saving a checkpoint (" + kind.label
-                    + " again quits at once, without one)");
+            o.err.println("\n" + kind.label + (trainingDone ? ": finishing: writing the model and the run record ("
+                    : ": stopping after this step and saving a checkpoint (") + kind.label + " again quits at once, without one)");
         }, kind -> o.err.println("\n" + kind.label + " again: quitting without a checkpoint"));
         if (ctrlC == null || !ctrlC.handlesCtrlC()) {
             o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
         }
         long start = System.nanoTime();
-        try (var phase = run.phase("train")) {
-            train(start);
+        try {
+            try (var phase = run.phase("train")) {
+                train(start);
+            } finally {
+                trainer.close();   // the data-parallel threads; evaluation and sampling below run on this thread
+            }
+            trainingDone = true;
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            long done = trainer.stepsDone();
+            String status = done >= trainer.plannedSteps() || timeUp ? "completed" : stopSignal != null ? "interrupted" : "stopped-budget";
+            if (done != lastCheckpointStep) checkpoint();
+            if (timeUp) o.log("stopped by --max-minutes %s after %d steps", opt.maxMinutes, done);
+
+            String sample = "";
+            if (status.equals("completed") && opt.sampleTokens > 0) {
+                sample = run.phase("sample", () -> {
+                    int[] prompt = tok.encode("And God said");
+                    int[] gen = new Generator(model).generate(prompt, opt.sampleTokens, new Sampler(0.8f, 0, 0.95f, seed), null);
+                    return "And God said" + tok.decode(gen);
+                });
+                o.log("sample (temperature 0.8, top-p 0.95):%n%s", sample);
+            }
+
+            training.put("steps", done);   // the model file's record: steps done
+            training.put("planned_steps", trainer.plannedSteps());
+            long bytes = saveModel(dir.model(), "final (" + status + ")");
+            Path modelFile = dir.model(), tokFile = GptTraining.tokenizerPathBeside(dir.model());
+            if (out != null) {
+                modelFile = out.toAbsolutePath();
+                tokFile = GptTraining.tokenizerPathBeside(modelFile);
+                if (modelFile.getParent() != null) Files.createDirectories(modelFile.getParent());
+                AtomicFiles.write(modelFile, os -> Files.copy(dir.model(), os));
+                Tokenizers.write(tokFile, tok);
+                run.bytesWritten(bytes + Files.size(tokFile));
+            }
+            writeRun(status);
+            FootprintResult fp = metering.finish(dir.path(), o);
+            double[] total = cumulative();
+            TrainingSession.addCumulativeToReport(dir, sessions, total, run.methodSoFar());
+            if (sessions > 1) {
+                o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", sessions, Forecast.energy(total[1]), Forecast.mass(total[2]),
+                        run.methodSoFar(), Forecast.duration(total[0]));
+            }
+
+            long sessionSteps = done - sessionFirstStep;
+            double tokensPerSecond = trainNanos > 0 ? tokensPerStep * sessionSteps / (trainNanos / 1e9) : 0;
+            List<JsonNode> history = dir.readHistory();
+            JsonNode last = history.isEmpty() ? null : history.getLast();
+            o.text("model file: %s (%,d bytes, %,d parameters), tokenizer %s; trained %d steps in %.1f s (%,.0f tokens/s)",
+                    modelFile.toAbsolutePath(), bytes, model.parameterCount(), tokFile.getFileName(), sessionSteps, seconds, tokensPerSecond);
+            if (last != null) {
+                double v = last.path("validation_loss").asDouble(), u = last.path("unigram_loss").asDouble();
+                o.text("validation loss %.4f nats/token at step %d, unigram baseline %.4f (%s)", v, last.path("step").asLong(), u,
+                        v < u ? "below the baseline" : "NOT below the baseline");
+            }
+            String why = switch (status) {
+                case "interrupted" -> "interrupted by " + stopSignal.label + " at step " + done + "; continue with --resume " + dir.path();
+                case "stopped-budget" -> "stopped by the budget at step " + done + ": " + verdict.explain()
+                        + "; checkpoint saved, continue with a larger budget and --resume " + dir.path();
+                default -> "completed " + done + " steps" + (timeUp ? " (the --max-minutes budget)" : "");
+            };
+            o.text("%s: %s", dir.path(), why);
+
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("command", "train");
+            r.put("model", "gpt");
+            r.put("model_file", modelFile.toAbsolutePath().toString());
+            r.put("model_file_bytes", bytes);
+            r.put("tokenizer_file", tokFile.toAbsolutePath().toString());
+            r.put("parameters", model.parameterCount());
+            r.put("architecture", model.config().toJson());
+            r.put("training", training);
+            r.put("history", history);
+            r.put("final_train_loss", Float.isNaN(lastLoss) ? (last == null ? null : last.path("train_loss").asDouble()) : lastLoss);
+            if (last != null) {
+                r.put("validation_loss", last.path("validation_loss").asDouble());
+                r.put("unigram_loss", last.path("unigram_loss").asDouble());
+                r.put("validation_tokens_evaluated", last.path("validation_tokens").asInt());
+            }
+            r.put("stopped_by_budget", timeUp || status.equals("stopped-budget"));
+            r.put("train_tokens_per_second", tokensPerSecond);
+            r.put("seconds", seconds);
+            r.put("sample", sample);
+            r.put("status", status);
+            r.put("run_dir", dir.path().toAbsolutePath().toString());
+            r.put("steps_done", done);
+            r.put("planned_steps", trainer.plannedSteps());
+            r.put("stopped_by_max_minutes", timeUp);
+            r.put("budget_verdict", verdict == null ? null : verdict.toMap());
+            r.put("forecast", forecastMap());
+            r.put("checkpoint", lastCheckpoint);
+            r.put("cumulative", Map.of("sessions", sessions, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
+            r.put("footprint", Metering.asJson(fp));
+            o.result(r);
+            return switch (status) {
+                case "interrupted" -> stopSignal.exitCode;
+                case "stopped-budget" -> TrainingSession.EXIT_BUDGET;
+                default -> 0;
+            };
         } finally {
+            // until here: a signal after the last step still lets the model and run.json be written
             if (ctrlC != null) ctrlC.close();
-            trainer.close();   // the data-parallel threads; evaluation and sampling below run on this thread
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-
-        long done = trainer.stepsDone();
-        String status = done >= trainer.plannedSteps() || timeUp ? "completed" : stopSignal != null ? "interrupted" : "stopped-budget";
-        if (done != lastCheckpointStep) checkpoint();
-        if (timeUp) o.log("stopped by --max-minutes %s after %d steps", opt.maxMinutes, done);
-
-        String sample = "";
-        if (status.equals("completed") && opt.sampleTokens > 0) {
-            sample = run.phase("sample", () -> {
-                int[] prompt = tok.encode("And God said");
-                int[] gen = new Generator(model).generate(prompt, opt.sampleTokens, new Sampler(0.8f, 0, 0.95f, seed), null);
-                return "And God said" + tok.decode(gen);
-            });
-            o.log("sample (temperature 0.8, top-p 0.95):%n%s", sample);
-        }
-
-        training.put("steps", done);   // the model file's record: steps done
-        training.put("planned_steps", trainer.plannedSteps());
-        long bytes = saveModel(dir.model(), "final (" + status + ")");
-        Path modelFile = dir.model(), tokFile = GptTraining.tokenizerPathBeside(dir.model());
-        if (out != null) {
-            modelFile = out.toAbsolutePath();
-            tokFile = GptTraining.tokenizerPathBeside(modelFile);
-            if (modelFile.getParent() != null) Files.createDirectories(modelFile.getParent());
-            AtomicFiles.write(modelFile, os -> Files.copy(dir.model(), os));
-            Tokenizers.write(tokFile, tok);
-            run.bytesWritten(bytes + Files.size(tokFile));
-        }
-        writeRun(status);
-        FootprintResult fp = metering.finish(dir.path(), o);
-        double[] total = cumulative();
-        TrainingSession.addCumulativeToReport(dir, sessions, total, run.methodSoFar());
-        if (sessions > 1) {
-            o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", sessions, Forecast.energy(total[1]), Forecast.mass(total[2]),
-                    run.methodSoFar(), Forecast.duration(total[0]));
-        }
-
-        long sessionSteps = done - sessionFirstStep;
-        double tokensPerSecond = trainNanos > 0 ? tokensPerStep * sessionSteps / (trainNanos / 1e9) : 0;
-        List<JsonNode> history = dir.readHistory();
-        JsonNode last = history.isEmpty() ? null : history.getLast();
-        o.text("model file: %s (%,d bytes, %,d parameters), tokenizer %s; trained %d steps in %.1f s (%,.0f tokens/s)",
-                modelFile.toAbsolutePath(), bytes, model.parameterCount(), tokFile.getFileName(), sessionSteps, seconds, tokensPerSecond);
-        if (last != null) {
-            double v = last.path("validation_loss").asDouble(), u = last.path("unigram_loss").asDouble();
-            o.text("validation loss %.4f nats/token at step %d, unigram baseline %.4f (%s)", v, last.path("step").asLong(), u,
-                    v < u ? "below the baseline" : "NOT below the baseline");
-        }
-        String why = switch (status) {
-            case "interrupted" -> "interrupted by " + stopSignal.label + " at step " + done + "; continue with --resume " + dir.path();
-            case "stopped-budget" -> "stopped by the budget at step " + done + ": " + verdict.explain()
-                    + "; checkpoint saved, continue with a larger budget and --resume " + dir.path();
-            default -> "completed " + done + " steps" + (timeUp ? " (the --max-minutes budget)" : "");
-        };
-        o.text("%s: %s", dir.path(), why);
-
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("command", "train");
-        r.put("model", "gpt");
-        r.put("model_file", modelFile.toAbsolutePath().toString());
-        r.put("model_file_bytes", bytes);
-        r.put("tokenizer_file", tokFile.toAbsolutePath().toString());
-        r.put("parameters", model.parameterCount());
-        r.put("architecture", model.config().toJson());
-        r.put("training", training);
-        r.put("history", history);
-        r.put("final_train_loss", Float.isNaN(lastLoss) ? (last == null ? null : last.path("train_loss").asDouble()) : lastLoss);
-        if (last != null) {
-            r.put("validation_loss", last.path("validation_loss").asDouble());
-            r.put("unigram_loss", last.path("unigram_loss").asDouble());
-            r.put("validation_tokens_evaluated", last.path("validation_tokens").asInt());
-        }
-        r.put("stopped_by_budget", timeUp || status.equals("stopped-budget"));
-        r.put("train_tokens_per_second", tokensPerSecond);
-        r.put("seconds", seconds);
-        r.put("sample", sample);
-        r.put("status", status);
-        r.put("run_dir", dir.path().toAbsolutePath().toString());
-        r.put("steps_done", done);
-        r.put("planned_steps", trainer.plannedSteps());
-        r.put("stopped_by_max_minutes", timeUp);
-        r.put("budget_verdict", verdict == null ? null : verdict.toMap());
-        r.put("forecast", forecastMap());
-        r.put("checkpoint", lastCheckpoint);
-        r.put("cumulative", Map.of("sessions", sessions, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
-        r.put("footprint", Metering.asJson(fp));
-        o.result(r);
-        return switch (status) {
-            case "interrupted" -> stopSignal.exitCode;
-            case "stopped-budget" -> TrainingSession.EXIT_BUDGET;
-            default -> 0;
-        };
     }
 
     /** The steps of this session, until the schedule ends, the time is up, a budget or Ctrl-C stops them. */

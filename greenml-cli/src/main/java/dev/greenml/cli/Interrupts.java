@@ -30,7 +30,7 @@ final class Interrupts implements AutoCloseable {
     private static final Signal INT = new Signal("INT");
     private static final Signal TERM = new Signal("TERM");
     private SignalHandler previousInt, previousTerm;   // null: not installed
-    private volatile int count;
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();   // signals so far (each signal's handler runs on its own thread)
     private volatile Kind first;
 
     private Interrupts() {}
@@ -56,7 +56,7 @@ final class Interrupts implements AutoCloseable {
     private SignalHandler handle(Signal signal, Kind kind, Consumer<Kind> onFirst, Consumer<Kind> onSecond) {
         try {
             return Signal.handle(signal, sig -> {
-                if (count++ == 0) {
+                if (count.getAndIncrement() == 0) {
                     first = kind;
                     onFirst.accept(kind);
                 } else {
@@ -71,7 +71,7 @@ final class Interrupts implements AutoCloseable {
 
     boolean handlesCtrlC() { return previousInt != null; }
 
-    boolean triggered() { return count > 0; }
+    boolean triggered() { return count.get() > 0; }
 
     /** The signal that asked the run to stop, or null. */
     Kind first() { return first; }

@@ -87,6 +87,7 @@ final class TrainingSession {
     private boolean stoppedEarly;
     private volatile Interrupts.Kind stopSignal;   // Ctrl-C or SIGTERM, when one stopped the run
     private String previousParallelism;            // how the resumed run used its threads; null for a new run
+    private volatile boolean trainingDone;         // past the last step: a signal now only hurries the finish
     private float[] bestParams;                // (parameters) the best epoch's, when validating
     private int epochsDone;
     private long lastCheckpointStep = -1;
@@ -104,6 +105,11 @@ final class TrainingSession {
         this.validation = validation;
         this.data = data;
         this.out = out;
+    }
+
+    /** Whether two parallelism descriptions use the threads alike (a note on a heap-capped count is not a difference). */
+    static boolean sameThreads(String a, String b) {
+        return a.split(";", 2)[0].equals(b.split(";", 2)[0]);
     }
 
     /** runs/&lt;architecture&gt;-&lt;yyyyMMdd-HHmmss&gt;, with -2, -3 … appended when that name is taken (two runs in one second). */
@@ -145,7 +151,7 @@ final class TrainingSession {
                 + (trainer.position().step() > 0 ? ", step " + trainer.position().step() : "") + ")" : "");
         o.log("threads: %s", trainer.parallelism());
         training.put("parallelism", trainer.parallelism());
-        if (previousParallelism != null && !previousParallelism.equals(trainer.parallelism())) {
+        if (previousParallelism != null && !TrainingSession.sameThreads(previousParallelism, trainer.parallelism())) {
             o.log("note: the run being resumed trained with %s; the sums' order differs now, so the result will not be"
                     + " bit-identical to an uninterrupted run (resume with the same --threads for that)", previousParallelism);
         }
@@ -155,75 +161,77 @@ final class TrainingSession {
         Interrupts ctrlC = Interrupts.install(kind -> {
             stopSignal = kind;
             trainer.requestStop();
-            o.err.println("\n" + kind.label + ": stopping after this step and saving a checkpoint (" + kind.label
-                    + " again quits at once, without one)");
+            o.err.println("\n" + kind.label + (trainingDone ? ": finishing: writing the model and the run record ("
+                    : ": stopping after this step and saving a checkpoint (") + kind.label + " again quits at once, without one)");
         }, kind -> o.err.println("\n" + kind.label + " again: quitting without a checkpoint"));
         if (ctrlC == null || !ctrlC.handlesCtrlC()) {
             o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
         }
         try {
             outcome = trainer.fit(train, validation, new Listener());
+            trainingDone = true;
+
+            String status;
+            if (outcome == Trainer.Outcome.COMPLETED) status = "completed";
+            else if (stopSignal != null) status = "interrupted";
+            else if (verdict != null) status = "stopped-budget";
+            else status = "stopped-early";
+            if (trainer.position().globalStep() != lastCheckpointStep) checkpoint();
+            if (settings.patience() > 0 && bestParams != null) {
+                // with early stopping the final model is the best epoch's, not the last one's: its
+                // parameters, and its buffers (BatchNorm statistics) from best.safetensors
+                System.arraycopy(bestParams, 0, model.parameters().data(), 0, bestParams.length);
+                if (!model.namedBuffers().isEmpty() && Files.exists(dir.best())) {
+                    var best = ModelFile.load(dir.best()).model().namedBuffers();
+                    model.namedBuffers().forEach((name, t) -> {
+                        float[] v = best.get(name).toArray();
+                        System.arraycopy(v, 0, t.data(), t.offset(), v.length);
+                    });
+                }
+            }
+            if (test != null) {
+                testEval = run.phase("test evaluation", () -> trainer.evaluate(test, 1000));
+                training.put("test_rows", testEval.rows());
+                training.put("test_loss", testEval.loss());
+                if (!Double.isNaN(testEval.accuracy())) training.put("test_accuracy", testEval.accuracy());
+                o.log("test: loss %.5f%s on %,d rows", testEval.loss(), Double.isNaN(testEval.accuracy()) ? ""
+                        : String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * testEval.accuracy()), testEval.rows());
+            }
+            long bytes = saveModel(dir.model(), "final (" + status + ")");
+            if (out != null) {
+                Path target = out.toAbsolutePath();
+                Files.createDirectories(target.getParent());
+                AtomicFiles.write(target, os -> Files.copy(dir.model(), os));
+                run.bytesWritten(bytes);
+            }
+            writeRun(status);
+            FootprintResult result = metering.finish(dir.path(), o);
+            double[] total = cumulative();
+            addCumulativeToReport(total);
+            if (sessions > 1) {
+                o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", sessions, Forecast.energy(total[1]), Forecast.mass(total[2]),
+                        run.methodSoFar(), Forecast.duration(total[0]));
+            }
+            String why = switch (status) {
+                case "interrupted" -> "interrupted by " + stopSignal.label + "; continue with --resume " + dir.path();
+                case "stopped-budget" -> "stopped by the budget: " + verdict.explain() + "; checkpoint saved, continue with a larger budget and --resume " + dir.path();
+                case "stopped-early" -> String.format(Locale.ROOT, "stopped early: no validation improvement for %d epochs; best epoch %d (validation loss %.5f) is the final model",
+                        early.patience(), early.bestEpoch(), early.bestLoss());
+                default -> "completed " + epochsDone + " epochs";
+            };
+            o.text("%s: %s", dir.path(), why);
+            o.text("model file: %s (%,d bytes, %,d parameters)%s", dir.model().toAbsolutePath(), bytes, model.parameterCount(),
+                    out != null ? ", copied to " + out.toAbsolutePath() : "");
+            o.result(result(status, bytes, result, total));
+            return switch (status) {
+                case "interrupted" -> stopSignal.exitCode;
+                case "stopped-budget" -> EXIT_BUDGET;
+                default -> 0;
+            };
         } finally {
+            // until here: a signal after the last step still lets the model and run.json be written
             if (ctrlC != null) ctrlC.close();
         }
-
-        String status;
-        if (outcome == Trainer.Outcome.COMPLETED) status = "completed";
-        else if (stopSignal != null) status = "interrupted";
-        else if (verdict != null) status = "stopped-budget";
-        else status = "stopped-early";
-        if (trainer.position().globalStep() != lastCheckpointStep) checkpoint();
-        if (settings.patience() > 0 && bestParams != null) {
-            // with early stopping the final model is the best epoch's, not the last one's: its
-            // parameters, and its buffers (BatchNorm statistics) from best.safetensors
-            System.arraycopy(bestParams, 0, model.parameters().data(), 0, bestParams.length);
-            if (!model.namedBuffers().isEmpty() && Files.exists(dir.best())) {
-                var best = ModelFile.load(dir.best()).model().namedBuffers();
-                model.namedBuffers().forEach((name, t) -> {
-                    float[] v = best.get(name).toArray();
-                    System.arraycopy(v, 0, t.data(), t.offset(), v.length);
-                });
-            }
-        }
-        if (test != null) {
-            testEval = run.phase("test evaluation", () -> trainer.evaluate(test, 1000));
-            training.put("test_rows", testEval.rows());
-            training.put("test_loss", testEval.loss());
-            if (!Double.isNaN(testEval.accuracy())) training.put("test_accuracy", testEval.accuracy());
-            o.log("test: loss %.5f%s on %,d rows", testEval.loss(), Double.isNaN(testEval.accuracy()) ? ""
-                    : String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * testEval.accuracy()), testEval.rows());
-        }
-        long bytes = saveModel(dir.model(), "final (" + status + ")");
-        if (out != null) {
-            Path target = out.toAbsolutePath();
-            Files.createDirectories(target.getParent());
-            AtomicFiles.write(target, os -> Files.copy(dir.model(), os));
-            run.bytesWritten(bytes);
-        }
-        writeRun(status);
-        FootprintResult result = metering.finish(dir.path(), o);
-        double[] total = cumulative();
-        addCumulativeToReport(total);
-        if (sessions > 1) {
-            o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", sessions, Forecast.energy(total[1]), Forecast.mass(total[2]),
-                    run.methodSoFar(), Forecast.duration(total[0]));
-        }
-        String why = switch (status) {
-            case "interrupted" -> "interrupted by " + stopSignal.label + "; continue with --resume " + dir.path();
-            case "stopped-budget" -> "stopped by the budget: " + verdict.explain() + "; checkpoint saved, continue with a larger budget and --resume " + dir.path();
-            case "stopped-early" -> String.format(Locale.ROOT, "stopped early: no validation improvement for %d epochs; best epoch %d (validation loss %.5f) is the final model",
-                    early.patience(), early.bestEpoch(), early.bestLoss());
-            default -> "completed " + epochsDone + " epochs";
-        };
-        o.text("%s: %s", dir.path(), why);
-        o.text("model file: %s (%,d bytes, %,d parameters)%s", dir.model().toAbsolutePath(), bytes, model.parameterCount(),
-                out != null ? ", copied to " + out.toAbsolutePath() : "");
-        o.result(result(status, bytes, result, total));
-        return switch (status) {
-            case "interrupted" -> stopSignal.exitCode;
-            case "stopped-budget" -> EXIT_BUDGET;
-            default -> 0;
-        };
     }
 
     /** Restores model, optimizer, position, early-stopping state and prior footprint from DIR; writes nothing. */

@@ -71,6 +71,17 @@ class GptRunDirectoryTest {
         return JSON.readTree(SafeTensors.read(dir.resolve("checkpoint.safetensors")).metadata().get("greenml.trainer")).get("step").asLong();
     }
 
+    @Test void resumingWithAnotherThreadCountSaysTheResultWillNotBeBitIdentical() throws Exception {
+        Path dir = tmp.resolve("threads");
+        List<String> first = base(dir, 4);
+        assertThat(greenml(first).code()).isZero();
+        List<String> more = resume(base(dir, 8));
+        more.set(more.indexOf("--threads") + 1, "2");
+        Outcome r = greenml(more);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("note: the run being resumed trained with one thread").contains("not be bit-identical");
+    }
+
     @Test void aRunStoppedByItsEnergyBudgetAndResumedEndsWithTheSameModelAsAStraightRun() throws Exception {
         Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
         List<String> straightArgs = base(straight, 8);

@@ -36,7 +36,9 @@ public final class ConvOps {
             throw new IllegalArgumentException("conv2d: stride must be ≥ 1 and padding ≥ 0, got stride " + stride + ", padding " + padding);
         }
         Geometry g = new Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), stride, padding);
-        if (g.oh <= 0 || g.ow <= 0) {
+        // compare the sizes themselves: (h + 2p − kh) / stride + 1 truncates toward zero, so a kernel
+        // overhanging the padded input by less than the stride would still give one output
+        if (g.oh <= 0 || g.ow <= 0 || g.h + 2 * padding < g.kh || g.w + 2 * padding < g.kw) {
             throw new IllegalArgumentException("conv2d: a " + g.kh + "×" + g.kw + " kernel with padding " + padding
                     + " does not fit the " + g.h + "×" + g.w + " input " + Shape.str(x.shape()));
         }

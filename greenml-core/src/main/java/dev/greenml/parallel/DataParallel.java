@@ -182,6 +182,11 @@ public final class DataParallel implements AutoCloseable {
         return team.size();
     }
 
+    /** The model whose parameters the replicas share. */
+    public Model master() {
+        return master;
+    }
+
     /**
      * How many of {@code threads} a data-parallel run of {@code model} should use: each thread past
      * the first holds a gradient buffer as large as the parameters, so the extra buffers are kept

@@ -288,6 +288,7 @@ public final class Trainer {
      */
     public static Evaluation evaluate(Module model, Dataset data, String lossName, int batchSize, DataParallel dp) {
         if (dp == null) return evaluateHere(model, data, lossName, batchSize);
+        if (dp.master() != model) throw new IllegalArgumentException("evaluate: the DataParallel given replicates another model");
         boolean wasTraining = model.isTraining();
         model.eval();
         double lossSum = 0;

@@ -145,6 +145,9 @@ class ConvGradientTest extends OnEveryBackend {
     @Test void badShapesAreRejectedWithTheShapes() {
         assertThatThrownBy(() -> ConvOps.conv2d(Tensor.zeros(1, 2, 5, 5), Tensor.zeros(3, 1, 3, 3), null, 1, 0))
                 .hasMessageContaining("[1, 2, 5, 5]").hasMessageContaining("[3, 1, 3, 3]");
+        // a 4×4 kernel overhangs a 3×3 input by less than the stride: still no room for one output
+        assertThatThrownBy(() -> ConvOps.conv2d(Tensor.zeros(1, 1, 3, 3), Tensor.zeros(1, 1, 4, 4), null, 2, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
         assertThatThrownBy(() -> ConvOps.conv2d(Tensor.zeros(1, 1, 2, 2), Tensor.zeros(1, 1, 3, 3), null, 1, 0))
                 .hasMessageContaining("does not fit");
         assertThatThrownBy(() -> PoolOps.maxPool2d(Tensor.zeros(1, 1, 1, 1), 2, 2)).hasMessageContaining("window does not fit");
