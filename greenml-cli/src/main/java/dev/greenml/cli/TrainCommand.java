@@ -139,6 +139,17 @@ public final class TrainCommand implements Callable<Integer> {
                     throw new UserError(name + " applies to --model gpt only; remove it, or train with --model gpt");
                 }
             }
+            if (model != null && parsed.hasMatchedOption("--activation")) {
+                throw new UserError("--activation applies to an MLP of your own (--layers); the --model " + model
+                        + " preset fixes its activations; remove it");
+            }
+            boolean named = data != null && NamedData.isName(data);
+            if (!named && parsed.hasMatchedOption("--data-dir")) {
+                throw new UserError("--data-dir applies to a named data set (--data fashion-mnist), not to the file " + data + "; remove it");
+            }
+            if (named && parsed.hasMatchedOption("--target")) {
+                throw new UserError("--target names a CSV column; " + data + " comes with its labels; remove it");
+            }
         }
     }
 

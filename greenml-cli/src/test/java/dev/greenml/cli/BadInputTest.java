@@ -87,6 +87,15 @@ class BadInputTest {
         rejected(train(Cli.regressionCsv(dir), "--heads", 4), "train", "--heads applies to --model gpt only");
     }
 
+    @Test
+    void optionsThatTheChosenDataOrPresetWouldIgnoreAreRefused() throws Exception {
+        rejected(train(Cli.regressionCsv(dir), "--data-dir", dir), "train", "--data-dir applies to a named data set", "remove it");
+        rejected(greenml("train", "--data", "fashion-mnist", "--model", "cnn", "--activation", "tanh", "--threads", 1),
+                "train", "--activation applies to an MLP of your own", "--model cnn");
+        rejected(greenml("train", "--data", "fashion-mnist", "--model", "mlp", "--target", "y", "--threads", 1),
+                "train", "--target names a CSV column");
+    }
+
     // ------------------------------------------------------------------ train: data
 
     @Test
