@@ -3,6 +3,8 @@ package dev.greenml.autograd;
 import static dev.greenml.autograd.Autograd.record;
 
 import dev.greenml.flops.FlopCounter;
+import dev.greenml.kernels.VectorMath;
+import dev.greenml.kernels.VectorOps;
 import dev.greenml.tensor.FloatPool;
 import dev.greenml.tensor.Shape;
 import dev.greenml.tensor.Tensor;
@@ -41,8 +43,8 @@ public final class LayerNormOps {
         int xo = x.offset(), go = gamma.offset(), bo = beta.offset();
         for (int r = 0; r < rows; r++) {
             int base = xo + r * c;
-            float mean = sum(xd, base, c) / c;
-            float rs = (float) (1.0 / Math.sqrt(sumSquaredDeviations(xd, base, c, mean) / c + eps));
+            float mean = VectorOps.sum(xd, base, c) / c;
+            float rs = (float) (1.0 / Math.sqrt(VectorOps.sumSquaredDeviations(xd, base, c, mean) / c + eps));
             rstd[r] = rs;
             normaliseRow(xd, base, mean, rs, g, go, b, bo, xhat, r * c, yd, r * c, c);
         }
@@ -73,41 +75,6 @@ public final class LayerNormOps {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    /**
-     * The lanes added in lane order. reduceLanes(ADD) may add in another order once the JIT
-     * compiles it, so the same step would give different last bits before and after warm-up.
-     */
-    private static float addLanes(FloatVector v) {
-        float s = 0f;
-        for (int i = 0; i < v.length(); i++) s += v.lane(i);
-        return s;
-    }
-
-    private static float sum(float[] x, int o, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += F.length()) acc = acc.add(FloatVector.fromArray(F, x, o + j));
-        float s = addLanes(acc);
-        for (; j < n; j++) s += x[o + j];
-        return s;
-    }
-
-    /** Σ (x_j − mean)², two passes rather than E[x²] − mean² (no cancellation). */
-    private static float sumSquaredDeviations(float[] x, int o, int n, float mean) {
-        FloatVector acc = FloatVector.zero(F);
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-            FloatVector d = FloatVector.fromArray(F, x, o + j).sub(mean);
-            acc = d.fma(d, acc);
-        }
-        float s = addLanes(acc);
-        for (; j < n; j++) {
-            float d = x[o + j] - mean;
-            s += d * d;
-        }
-        return s;
-    }
-
     /** x̂ = (x − mean)·rs, y = γ·x̂ + β over one row. */
     private static void normaliseRow(float[] x, int xo, float mean, float rs, float[] g, int go, float[] b, int bo,
                                      float[] xhat, int ho, float[] y, int yo, int n) {
@@ -137,7 +104,7 @@ public final class LayerNormOps {
             if (dg != null) d.fma(h, FloatVector.fromArray(F, dg, dgo + j)).intoArray(dg, dgo + j);
             if (db != null) d.add(FloatVector.fromArray(F, db, dbo + j)).intoArray(db, dbo + j);
         }
-        float a = addLanes(sg), ax = addLanes(sgx);
+        float a = VectorMath.sumLanes(sg), ax = VectorMath.sumLanes(sgx);
         for (; j < n; j++) {
             float d = dy[dyo + j], gj = d * g[go + j];
             a += gj;

@@ -30,20 +30,20 @@ public final class VectorOps {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, o + i));
-        float s = inLaneOrder(acc);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) s += x[o + i];
         return s;
     }
 
-    /** Σ (x[o..o+n) − mean)², as {@link #sum}. */
+    /** Σ (x[o..o+n) − mean)², as {@link #sum}: two passes rather than E[x²] − mean² (no cancellation). */
     public static float sumSquaredDeviations(float[] x, int o, int n, float mean) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector d = FloatVector.fromArray(S, x, o + i).sub(mean);
-            acc = d.mul(d).add(acc);
+            acc = d.fma(d, acc);
         }
-        float s = inLaneOrder(acc);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) {
             float d = x[o + i] - mean;
             s += d * d;
@@ -58,7 +58,7 @@ public final class VectorOps {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).add(acc);
         }
-        float s = inLaneOrder(acc);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -78,11 +78,6 @@ public final class VectorOps {
         }
     }
 
-    private static float inLaneOrder(FloatVector v) {
-        float s = 0f;
-        for (int l = 0; l < v.length(); l++) s += v.lane(l);
-        return s;
-    }
 
     /** dst[d..d+n) = src[s..s+n) · k */
     public static void scaleInto(float[] src, int s, float k, float[] dst, int d, int n) {
