@@ -53,8 +53,7 @@ final class GptSession {
     private final long tokensPerStep, seed;
 
     private final boolean resumed;
-    private int sessions = 1;
-    private double[] prior = {0, 0, 0};            // seconds, joules, grams of earlier sessions
+    private RunTotals totals = RunTotals.NEW;     // the footprint of a resumed run's earlier sessions
     private String started = Instant.now().toString();
 
     private volatile boolean stopRequested;
@@ -93,11 +92,7 @@ final class GptSession {
         JsonNode before = resumed ? resumedFrom.json("greenml.training") : null;
         this.previousParallelism = before == null ? null : before.path("parallelism").asText(null);
         if (resumed) {
-            JsonNode fp = resumedFrom.json("greenml.footprint_so_far");
-            if (fp != null) {
-                prior = new double[] {fp.path("seconds").asDouble(), fp.path("energy_joules").asDouble(), fp.path("co2e_grams").asDouble()};
-                sessions = fp.path("sessions").asInt(1) + 1;
-            }
+            totals = RunTotals.fromCheckpoint(resumedFrom.json("greenml.footprint_so_far"));
             JsonNode previous = dir.readRun();
             if (previous != null && previous.hasNonNull("started")) started = previous.get("started").asText();
             if (previous != null && previous.path("checkpoint").isObject()) {
@@ -115,25 +110,17 @@ final class GptSession {
         if (resumed) dir.truncateHistory("step", sessionFirstStep);   // lines written after the checkpoint are redone
         o.release();
         o.log("run directory: %s%s", dir.path(), resumed
-                ? " (resumed at step " + sessionFirstStep + " of " + trainer.plannedSteps() + ", session " + sessions + ")" : "");
+                ? " (resumed at step " + sessionFirstStep + " of " + trainer.plannedSteps() + ", session " + totals.session + ")" : "");
         o.log("threads: %s", trainer.parallelism());
         training.put("parallelism", trainer.parallelism());
         resumable.put("parallelism", trainer.parallelism());   // the checkpoint records these; not compared on resume
-        if (previousParallelism != null && !TrainingSession.sameThreads(previousParallelism, trainer.parallelism())) {
-            o.log("note: the run being resumed trained with %s; the sums' order differs now, so the result will not be"
-                    + " bit-identical to an uninterrupted run (resume with the same --threads for that)", previousParallelism);
-        }
+        TrainingSession.noteThreadChange(o, previousParallelism, trainer.parallelism());
         writeRun("running");
 
-        Interrupts ctrlC = Interrupts.install(kind -> {
+        Interrupts ctrlC = Interrupts.forTraining(o, () -> trainingDone, kind -> {
             stopSignal = kind;
             stopRequested = true;
-            o.err.println("\n" + kind.label + (trainingDone ? ": finishing: writing the model and the run record ("
-                    : ": stopping after this step and saving a checkpoint (") + kind.label + " again quits at once, without one)");
-        }, kind -> o.err.println("\n" + kind.label + " again: quitting without a checkpoint"));
-        if (ctrlC == null || !ctrlC.handlesCtrlC()) {
-            o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
-        }
+        });
         long start = System.nanoTime();
         try {
             try (var phase = run.phase("train")) {
@@ -173,10 +160,10 @@ final class GptSession {
             }
             writeRun(status);
             FootprintResult fp = metering.finish(dir.path(), o);
-            double[] total = cumulative();
-            TrainingSession.addCumulativeToReport(dir, sessions, total, run.methodSoFar());
-            if (sessions > 1) {
-                o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", sessions, Forecast.energy(total[1]), Forecast.mass(total[2]),
+            double[] total = totals.cumulative(run);
+            TrainingSession.addCumulativeToReport(dir, totals.session, total, run.methodSoFar());
+            if (totals.session > 1) {
+                o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", totals.session, Forecast.energy(total[1]), Forecast.mass(total[2]),
                         run.methodSoFar(), Forecast.duration(total[0]));
             }
 
@@ -227,7 +214,7 @@ final class GptSession {
             r.put("budget_verdict", verdict == null ? null : verdict.toMap());
             r.put("forecast", forecastMap());
             r.put("checkpoint", lastCheckpoint);
-            r.put("cumulative", Map.of("sessions", sessions, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
+            r.put("cumulative", Map.of("sessions", totals.session, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
             r.put("footprint", Metering.asJson(fp));
             o.result(r);
             return switch (status) {
@@ -270,7 +257,7 @@ final class GptSession {
                 end = true;
             }
             if (bar.due(done)) {
-                double[] c = cumulative();
+                double[] c = totals.cumulative(run);
                 long now = System.nanoTime();
                 power.sample(now, c[1]);
                 double perStep = (now - start) / 1e9 / Math.max(1, inSession);
@@ -283,7 +270,7 @@ final class GptSession {
                 bar.update(done, st.toString(), (trainer.plannedSteps() - done) * perStep);
             }
             if (verdict == null && budget.isLimited()) {
-                double[] c = cumulative();
+                double[] c = totals.cumulative(run);
                 verdict = budget.check(c[1], c[2], null);
                 if (verdict != null) {
                     o.err.println();   // off the progress bar's line
@@ -301,7 +288,7 @@ final class GptSession {
     /** Validation loss, a history line, the forecast (and the budget against it), a checkpoint, run.json. */
     private void evaluate(long done) {
         GptTrainer.Evaluation e = trainer.evaluate(opt.evalWindows);
-        double[] c = cumulative();
+        double[] c = totals.cumulative(run);
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("step", done);
         h.put("seconds", c[0]);
@@ -325,7 +312,7 @@ final class GptSession {
             // one step's cost: since this session's first evaluation (JIT warmed up, one evaluation per
             // --eval-every steps included), or, until there is a second, since the session began
             boolean warmup = stepAtFirstEvaluation < 0;
-            double[] base = warmup ? prior : costAtFirstEvaluation;   // prior: where this session began
+            double[] base = warmup ? totals.prior : costAtFirstEvaluation;   // prior: where this session began
             long basis = done - (warmup ? sessionFirstStep : stepAtFirstEvaluation);
             if (basis > 0) {
                 double[] per = new double[3];
@@ -352,24 +339,12 @@ final class GptSession {
         writeRun("running");
     }
 
-    /** [seconds, joules, grams] of the whole run so far: earlier sessions plus this one. */
-    private double[] cumulative() {
-        return new double[] {prior[0] + run.secondsSoFar(), prior[1] + run.joulesSoFar(), prior[2] + run.gramsCo2eSoFar()};
-    }
-
     private void checkpoint() {
-        double[] c = cumulative();
-        Map<String, Object> fp = new LinkedHashMap<>();
-        fp.put("energy_joules", c[1]);
-        fp.put("co2e_grams", c[2]);
-        fp.put("seconds", c[0]);
-        fp.put("energy_method", run.methodSoFar());
-        fp.put("sessions", sessions);
         long t0 = System.nanoTime();
         long bytes = Checkpoint.save(dir.checkpoint(), model, trainer, Map.of(
                 "greenml.training", Output.toJson(resumable),
                 Tokenizers.METADATA_KEY, tok.toJson().toString(),
-                "greenml.footprint_so_far", Output.toJson(fp),
+                "greenml.footprint_so_far", totals.soFarJson(run),
                 "greenml.run", Output.toJson(data)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         run.bytesWritten(bytes);
@@ -405,7 +380,7 @@ final class GptSession {
     }
 
     private void writeRun(String status) {
-        double[] c = cumulative();
+        double[] c = totals.cumulative(run);
         training.put("steps", trainer.stepsDone());
         training.put("planned_steps", trainer.plannedSteps());
         Map<String, Object> r = new LinkedHashMap<>();
@@ -418,7 +393,7 @@ final class GptSession {
         r.put("data", data);
         r.put("started", started);
         r.put("updated", Instant.now().toString());
-        r.put("sessions", sessions);
+        r.put("sessions", totals.session);
         r.put("steps_done", trainer.stepsDone());
         r.put("planned_steps", trainer.plannedSteps());
         r.put("max_minutes", opt.maxMinutes > 0 ? opt.maxMinutes : null);

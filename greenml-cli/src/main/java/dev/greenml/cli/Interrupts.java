@@ -69,6 +69,24 @@ final class Interrupts implements AutoCloseable {
         }
     }
 
+    /**
+     * The handlers of a training session: the first signal calls {@code stop} and says what happens
+     * next — the step in progress finishes and a checkpoint is saved, or, once {@code finishing} says
+     * training is over, the model and the run record are written; a second signal quits at once.
+     * Says so when this JVM cannot handle Ctrl-C. Null when it handles neither signal.
+     */
+    static Interrupts forTraining(Output o, java.util.function.BooleanSupplier finishing, Consumer<Kind> stop) {
+        Interrupts i = install(kind -> {
+            stop.accept(kind);
+            o.err.println("\n" + kind.label + (finishing.getAsBoolean() ? ": finishing: writing the model and the run record ("
+                    : ": stopping after this step and saving a checkpoint (") + kind.label + " again quits at once, without one)");
+        }, kind -> o.err.println("\n" + kind.label + " again: quitting without a checkpoint"));
+        if (i == null || !i.handlesCtrlC()) {
+            o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
+        }
+        return i;
+    }
+
     boolean handlesCtrlC() { return previousInt != null; }
 
     boolean triggered() { return count.get() > 0; }

@@ -79,8 +79,7 @@ final class TrainingSession {
     private EarlyStopping early;
     private Map<String, Object> training;      // the training configuration as recorded
     private String started;
-    private int sessions = 1;
-    private double[] prior = {0, 0, 0};        // seconds, joules, grams of earlier sessions
+    private RunTotals totals = RunTotals.NEW;     // the footprint of a resumed run's earlier sessions
     private final List<double[]> epochCosts = new ArrayList<>();   // this session's full epochs: seconds, joules, grams
     private Forecast forecast;
     private Budget.Verdict verdict;
@@ -107,9 +106,15 @@ final class TrainingSession {
         this.out = out;
     }
 
-    /** Whether two parallelism descriptions use the threads alike (a note on a heap-capped count is not a difference). */
-    static boolean sameThreads(String a, String b) {
-        return a.split(";", 2)[0].equals(b.split(";", 2)[0]);
+    /**
+     * Says that a resumed run's result will not be bit-identical to an uninterrupted one when it
+     * trains with other threads than before ({@code previous} null: a new run, nothing to say). A note
+     * on a heap-capped count (after ';') is not a difference.
+     */
+    static void noteThreadChange(Output o, String previous, String now) {
+        if (previous == null || previous.split(";", 2)[0].equals(now.split(";", 2)[0])) return;
+        o.log("note: the run being resumed trained with %s; the sums' order differs now, so the result will not be"
+                + " bit-identical to an uninterrupted run (resume with the same --threads for that)", previous);
     }
 
     /** runs/&lt;architecture&gt;-&lt;yyyyMMdd-HHmmss&gt;, with -2, -3 … appended when that name is taken (two runs in one second). */
@@ -147,26 +152,18 @@ final class TrainingSession {
             }
         }
         o.release();
-        o.log("run directory: %s%s", dir.path(), sessions > 1 ? " (resumed at epoch " + trainer.position().epoch()
+        o.log("run directory: %s%s", dir.path(), totals.session > 1 ? " (resumed at epoch " + trainer.position().epoch()
                 + (trainer.position().step() > 0 ? ", step " + trainer.position().step() : "") + ")" : "");
         o.log("threads: %s", trainer.parallelism());
         training.put("parallelism", trainer.parallelism());
-        if (previousParallelism != null && !TrainingSession.sameThreads(previousParallelism, trainer.parallelism())) {
-            o.log("note: the run being resumed trained with %s; the sums' order differs now, so the result will not be"
-                    + " bit-identical to an uninterrupted run (resume with the same --threads for that)", previousParallelism);
-        }
+        TrainingSession.noteThreadChange(o, previousParallelism, trainer.parallelism());
         writeRun("running");
 
         Trainer.Outcome outcome;
-        Interrupts ctrlC = Interrupts.install(kind -> {
+        Interrupts ctrlC = Interrupts.forTraining(o, () -> trainingDone, kind -> {
             stopSignal = kind;
             trainer.requestStop();
-            o.err.println("\n" + kind.label + (trainingDone ? ": finishing: writing the model and the run record ("
-                    : ": stopping after this step and saving a checkpoint (") + kind.label + " again quits at once, without one)");
-        }, kind -> o.err.println("\n" + kind.label + " again: quitting without a checkpoint"));
-        if (ctrlC == null || !ctrlC.handlesCtrlC()) {
-            o.log("note: this JVM may not handle Ctrl-C (SIGINT ignored or -Xrs); Ctrl-C will not save a checkpoint");
-        }
+        });
         try {
             outcome = trainer.fit(train, validation, new Listener());
             trainingDone = true;
@@ -206,10 +203,10 @@ final class TrainingSession {
             }
             writeRun(status);
             FootprintResult result = metering.finish(dir.path(), o);
-            double[] total = cumulative();
+            double[] total = totals.cumulative(run);
             addCumulativeToReport(total);
-            if (sessions > 1) {
-                o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", sessions, Forecast.energy(total[1]), Forecast.mass(total[2]),
+            if (totals.session > 1) {
+                o.log("whole run (%d sessions): %s, %s CO2e (%s), %s", totals.session, Forecast.energy(total[1]), Forecast.mass(total[2]),
                         run.methodSoFar(), Forecast.duration(total[0]));
             }
             String why = switch (status) {
@@ -277,11 +274,7 @@ final class TrainingSession {
             throw new UserError(from.path() + " already trained " + p.epochsDone() + " epochs; pass --epochs N with N > "
                     + p.epochsDone() + " to train further");
         }
-        JsonNode fp = ckpt.json("greenml.footprint_so_far");
-        if (fp != null) {
-            prior = new double[] {fp.path("seconds").asDouble(), fp.path("energy_joules").asDouble(), fp.path("co2e_grams").asDouble()};
-            sessions = fp.path("sessions").asInt(1) + 1;
-        }
+        totals = RunTotals.fromCheckpoint(ckpt.json("greenml.footprint_so_far"));
         JsonNode es = ckpt.json("greenml.early_stopping");
         if (es != null && es.path("best_epoch").asInt() > 0) {
             early.restore(es.path("best_epoch").asInt(), es.path("best_loss").asDouble(), es.path("epochs_without_improvement").asInt());
@@ -309,7 +302,7 @@ final class TrainingSession {
             phase = run.phase("epoch " + epoch);
             bar = new Progress(o.err, String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs()), steps);
             epochStartNanos = System.nanoTime();
-            epochStart = cumulative();
+            epochStart = totals.cumulative(run);
             samples = correct = 0;
             lossSum = 0;
             partial = trainer.position() != null && trainer.position().epoch() == epoch && trainer.position().step() > 0;
@@ -322,7 +315,7 @@ final class TrainingSession {
             if (s.correct() >= 0) correct += s.correct();
             if (!bar.due(s.step())) return;
             long now = System.nanoTime();
-            double[] c = cumulative();
+            double[] c = totals.cumulative(run);
             power.sample(now, c[1]);
             if (verdict == null && settings.budget().isLimited()) {
                 verdict = settings.budget().check(c[1], c[2], null);
@@ -348,7 +341,7 @@ final class TrainingSession {
         @Override public void onEpochEnd(int epoch, double meanLoss, Trainer.Evaluation v) {
             phase.close();
             epochsDone = epoch;
-            double[] c = cumulative();
+            double[] c = totals.cumulative(run);
             if (!partial) epochCosts.add(new double[] {c[0] - epochStart[0], c[1] - epochStart[1], c[2] - epochStart[2]});
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("epoch", epoch);
@@ -404,19 +397,7 @@ final class TrainingSession {
         }
     }
 
-    /** [seconds, joules, grams] of the whole run so far: earlier sessions plus this one. */
-    private double[] cumulative() {
-        return new double[] {prior[0] + run.secondsSoFar(), prior[1] + run.joulesSoFar(), prior[2] + run.gramsCo2eSoFar()};
-    }
-
     private void checkpoint() {
-        double[] c = cumulative();
-        Map<String, Object> fp = new LinkedHashMap<>();
-        fp.put("energy_joules", c[1]);
-        fp.put("co2e_grams", c[2]);
-        fp.put("seconds", c[0]);
-        fp.put("energy_method", run.methodSoFar());
-        fp.put("sessions", sessions);
         Map<String, Object> es = new LinkedHashMap<>();
         es.put("patience", early.patience());
         es.put("best_epoch", early.bestEpoch());
@@ -427,7 +408,7 @@ final class TrainingSession {
         long t0 = System.nanoTime();
         long bytes = Checkpoint.save(dir.checkpoint(), model, trainer, Map.of(
                 "greenml.training", Output.toJson(training),
-                "greenml.footprint_so_far", Output.toJson(fp),
+                "greenml.footprint_so_far", totals.soFarJson(run),
                 "greenml.early_stopping", Output.toJson(es),
                 "greenml.run", Output.toJson(runInfo)));
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -454,7 +435,7 @@ final class TrainingSession {
     }
 
     private void writeRun(String status) {
-        double[] c = cumulative();
+        double[] c = totals.cumulative(run);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("schema", RunDirectory.SCHEMA);
         r.put("command", "train");
@@ -465,7 +446,7 @@ final class TrainingSession {
         r.put("data", data);
         r.put("started", started);
         r.put("updated", Instant.now().toString());
-        r.put("sessions", sessions);
+        r.put("sessions", totals.session);
         r.put("epochs_done", epochsDone);
         r.put("best_epoch", early.bestEpoch() > 0 ? early.bestEpoch() : null);
         r.put("best_metric", early.bestEpoch() > 0 ? Map.of("val_loss", early.bestLoss()) : null);
@@ -489,7 +470,7 @@ final class TrainingSession {
 
     /** footprint.json covers this session; a "cumulative" entry adds the run's earlier sessions. */
     private void addCumulativeToReport(double[] total) throws IOException {
-        addCumulativeToReport(dir, sessions, total, run.methodSoFar());
+        addCumulativeToReport(dir, totals.session, total, run.methodSoFar());
     }
 
     /** As above, for any session that keeps [seconds, joules, grams] of the whole run (GptSession too). */
@@ -534,7 +515,7 @@ final class TrainingSession {
         r.put("forecast", forecast == null ? null : forecast.toMap());
         r.put("budget_verdict", verdict == null ? null : verdict.toMap());
         r.put("seconds", total[0]);
-        r.put("cumulative", Map.of("sessions", sessions, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
+        r.put("cumulative", Map.of("sessions", totals.session, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
         r.put("footprint", Metering.asJson(fp));
         return r;
     }
