@@ -131,7 +131,7 @@ public final class DataParallel implements AutoCloseable {
     /** Work on rows [from, to) of a batch, done on {@code replica} (shard {@code shard}). */
     @FunctionalInterface
     public interface ShardWork {
-        void run(Model replica, int shard, int from, int to);
+        void run(Module replica, int shard, int from, int to);
     }
 
     /**
@@ -146,15 +146,23 @@ public final class DataParallel implements AutoCloseable {
         int shards = Math.min(rows, team.size());
         boolean training = master.isTraining();
         copyBuffersToReplicas(shards);
+        onShards(rows, shards, training, (replica, shard, from, to) -> {
+            try (var scope = Autograd.noGrad()) {
+                work.run(replica, shard, from, to);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} for each of the first {@code shards} shards of a batch of {@code rows} rows,
+     * shard i on thread i with replica i in the master's mode ({@code training}) and one-thread kernels.
+     */
+    private void onShards(int rows, int shards, boolean training, ShardWork work) {
         team.run(i -> {
             if (i >= shards) return;
             int from = Team.partStart(rows, shards, i), to = Team.partStart(rows, shards, i + 1);
             if (training) replicas[i].train(); else replicas[i].eval();
-            Backends.runWith(backends[i], () -> {
-                try (var scope = Autograd.noGrad()) {
-                    work.run(replicas[i], i, from, to);
-                }
-            });
+            Backends.runWith(backends[i], () -> work.run(replicas[i], i, from, to));
         });
     }
 
@@ -268,17 +276,11 @@ public final class DataParallel implements AutoCloseable {
         // before its sum (a stale partial gradient would be accumulated and added to the master's)
         clearReplicaGradients(team.size());
         prepareReplicas(shards);
-        team.run(i -> {
-            shardLoss[i] = 0f;
-            if (i >= shards) return;
-            int from = Team.partStart(rows, shards, i), to = Team.partStart(rows, shards, i + 1);
+        onShards(rows, shards, training, (replica, shard, from, to) -> {
             float weight = (float) (to - from) / rows;
-            if (training) replicas[i].train(); else replicas[i].eval();
-            Backends.runWith(backends[i], () -> {
-                Tensor loss = lossOf.loss(replicas[i], i, from, to);
-                Autograd.backward(loss, weight);
-                shardLoss[i] = weight * loss.item();
-            });
+            Tensor loss = lossOf.loss(replicas[shard], shard, from, to);
+            Autograd.backward(loss, weight);
+            shardLoss[shard] = weight * loss.item();
         });
         if (training && bufferSizes.length > 0) averageBuffers(rows, shards);
         float sum = 0;

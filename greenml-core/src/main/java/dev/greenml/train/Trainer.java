@@ -195,7 +195,7 @@ public final class Trainer {
                 optimizer.zeroGrad();
                 if (dp == null) {
                     Tensor out = model.forward(batch.x);
-                    Tensor loss = loss(out, batch, 0, hi - lo);
+                    Tensor loss = loss(config.loss(), out, batch, 0, hi - lo);
                     loss.backward();
                     optimizer.step();
                     l = loss.item();
@@ -205,7 +205,7 @@ public final class Trainer {
                     l = dp.trainStep(hi - lo, (replica, shard, r0, r1) -> {
                         Tensor out = replica.forward(batch.rows(r0, r1));
                         if (batch.labels != null) correctPerShard[shard] = correct(out, batch.labels, r0);
-                        return loss(out, batch, r0, r1);
+                        return loss(config.loss(), out, batch, r0, r1);
                     }, optimizer);
                     correct = batch.labels == null ? -1 : java.util.Arrays.stream(correctPerShard).sum();
                 }
@@ -234,9 +234,9 @@ public final class Trainer {
         return n;
     }
 
-    /** The mean loss of rows [from, to) of the batch, whose outputs are {@code out}. */
-    private Tensor loss(Tensor out, Batch batch, int from, int to) {
-        if (config.loss().equals("mse")) {
+    /** The mean loss ({@code lossName}: mse or cross-entropy) of rows [from, to) of the batch, whose outputs are {@code out}. */
+    private static Tensor loss(String lossName, Tensor out, Batch batch, int from, int to) {
+        if (lossName.equals("mse")) {
             int tw = batch.y.dim(1);
             return Losses.mse(out, Tensor.view(batch.y.data(), batch.y.offset() + from * tw, to - from, tw));
         }
@@ -287,30 +287,35 @@ public final class Trainer {
      * not depend on timing.
      */
     public static Evaluation evaluate(Module model, Dataset data, String lossName, int batchSize, DataParallel dp) {
-        if (dp == null) return evaluateHere(model, data, lossName, batchSize);
-        if (dp.master() != model) throw new IllegalArgumentException("evaluate: the DataParallel given replicates another model");
+        if (dp != null && dp.master() != model) throw new IllegalArgumentException("evaluate: the DataParallel given replicates another model");
         boolean wasTraining = model.isTraining();
         model.eval();
+        boolean mse = lossName.equals("mse");
+        Batch batch = new Batch(data, Math.min(batchSize, data.rows()));
+        int shards = dp == null ? 1 : dp.threads();
+        double[] shardLoss = new double[shards];   // Σ loss·rows of each shard of the current batch
+        long[] shardCorrect = new long[shards];
+        DataParallel.ShardWork work = (replica, shard, r0, r1) -> {
+            Tensor out = replica.forward(batch.rows(r0, r1));
+            shardLoss[shard] = (double) loss(lossName, out, batch, r0, r1).item() * (r1 - r0);
+            if (!mse) shardCorrect[shard] = correct(out, batch.labels, r0);
+        };
         double lossSum = 0;
         long correct = 0;
-        Batch batch = new Batch(data, Math.min(batchSize, data.rows()));
-        double[] shardLoss = new double[dp.threads()];
-        long[] shardCorrect = new long[dp.threads()];
-        boolean mse = lossName.equals("mse");
         try {
             for (int from = 0; from < data.rows(); from += batchSize) {
                 int to = Math.min(data.rows(), from + batchSize);
                 batch.load(null, from, to, false);
                 java.util.Arrays.fill(shardLoss, 0);
                 java.util.Arrays.fill(shardCorrect, 0);
-                dp.forEachShard(to - from, (replica, shard, r0, r1) -> {
-                    Tensor out = replica.forward(batch.rows(r0, r1));
-                    Tensor loss = mse ? Losses.mse(out, Tensor.view(batch.y.data(), batch.y.offset() + r0 * batch.y.dim(1), r1 - r0, batch.y.dim(1)))
-                            : Losses.crossEntropy(out, java.util.Arrays.copyOfRange(batch.labels, r0, r1));
-                    shardLoss[shard] = (double) loss.item() * (r1 - r0);
-                    if (!mse) shardCorrect[shard] = correct(out, batch.labels, r0);
-                });
-                for (int i = 0; i < shardLoss.length; i++) {
+                if (dp != null) {
+                    dp.forEachShard(to - from, work);
+                } else {
+                    try (var scope = Autograd.noGrad()) {
+                        work.run(model, 0, 0, to - from);
+                    }
+                }
+                for (int i = 0; i < shards; i++) {
                     lossSum += shardLoss[i];
                     correct += shardCorrect[i];
                 }
@@ -319,36 +324,6 @@ public final class Trainer {
             if (wasTraining) model.train();
         }
         double acc = mse ? Double.NaN : (double) correct / data.rows();
-        return new Evaluation(lossSum / data.rows(), acc, data.rows());
-    }
-
-    private static Evaluation evaluateHere(Module model, Dataset data, String lossName, int batchSize) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        double lossSum = 0;
-        long correct = 0;
-        Batch batch = new Batch(data, Math.min(batchSize, data.rows()));
-        try (var scope = Autograd.noGrad()) {
-            for (int from = 0; from < data.rows(); from += batchSize) {
-                int to = Math.min(data.rows(), from + batchSize);
-                batch.load(null, from, to, false);
-                Tensor out = model.forward(batch.x);
-                if (lossName.equals("mse")) {
-                    lossSum += (double) Losses.mse(out, batch.y).item() * (to - from);
-                } else {
-                    lossSum += (double) Losses.crossEntropy(out, batch.labels).item() * (to - from);
-                    int classes = out.dim(1);
-                    for (int r = 0; r < to - from; r++) {
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) if (out.get(r, c) > out.get(r, best)) best = c;
-                        if (best == batch.labels[r]) correct++;
-                    }
-                }
-            }
-        } finally {
-            if (wasTraining) model.train();
-        }
-        double acc = lossName.equals("mse") ? Double.NaN : (double) correct / data.rows();
         return new Evaluation(lossSum / data.rows(), acc, data.rows());
     }
 
