@@ -380,7 +380,6 @@ final class GptSession {
     }
 
     private void writeRun(String status) {
-        double[] c = totals.cumulative(run);
         training.put("steps", trainer.stepsDone());
         training.put("planned_steps", trainer.plannedSteps());
         Map<String, Object> r = new LinkedHashMap<>();
@@ -405,12 +404,7 @@ final class GptSession {
             b.put("verdict", verdict == null ? null : verdict.toMap());
         }
         r.put("budget", b);
-        Map<String, Object> fp = new LinkedHashMap<>();
-        fp.put("energy_joules", c[1]);
-        fp.put("co2e_grams", c[2]);
-        fp.put("seconds", c[0]);
-        fp.put("energy_method", run.methodSoFar());
-        r.put("footprint_so_far", fp);
+        r.put("footprint_so_far", totals.soFar(run));
         r.put("checkpoint", lastCheckpoint);
         boolean ended = !status.equals("running");
         r.put("model_file", ended ? "model.safetensors" : null);

@@ -35,14 +35,20 @@ final class RunTotals {
         return new double[] {prior[0] + run.secondsSoFar(), prior[1] + run.joulesSoFar(), prior[2] + run.gramsCo2eSoFar()};
     }
 
-    /** The checkpoint's {@code greenml.footprint_so_far} entry, as JSON. */
-    String soFarJson(FootprintRun run) {
+    /** run.json's {@code footprint_so_far}: the whole run's energy, CO2e and seconds so far, with their method. */
+    Map<String, Object> soFar(FootprintRun run) {
         double[] c = cumulative(run);
         Map<String, Object> fp = new LinkedHashMap<>();
         fp.put("energy_joules", c[1]);
         fp.put("co2e_grams", c[2]);
         fp.put("seconds", c[0]);
         fp.put("energy_method", run.methodSoFar());
+        return fp;
+    }
+
+    /** The checkpoint's {@code greenml.footprint_so_far} entry, as JSON: {@link #soFar} and this session's number. */
+    String soFarJson(FootprintRun run) {
+        Map<String, Object> fp = soFar(run);
         fp.put("sessions", session);
         return Output.toJson(fp);
     }

@@ -435,7 +435,6 @@ final class TrainingSession {
     }
 
     private void writeRun(String status) {
-        double[] c = totals.cumulative(run);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("schema", RunDirectory.SCHEMA);
         r.put("command", "train");
@@ -457,12 +456,7 @@ final class TrainingSession {
             budget.put("verdict", verdict == null ? null : verdict.toMap());
         }
         r.put("budget", budget);
-        Map<String, Object> fp = new LinkedHashMap<>();
-        fp.put("energy_joules", c[1]);
-        fp.put("co2e_grams", c[2]);
-        fp.put("seconds", c[0]);
-        fp.put("energy_method", run.methodSoFar());
-        r.put("footprint_so_far", fp);
+        r.put("footprint_so_far", totals.soFar(run));
         r.put("checkpoint", lastCheckpoint);
         r.put("model_file", status.equals("running") ? null : "model.safetensors");
         dir.writeRun(r);
