@@ -31,7 +31,6 @@ final class Interrupts implements AutoCloseable {
     private static final Signal TERM = new Signal("TERM");
     private SignalHandler previousInt, previousTerm;   // null: not installed
     private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();   // signals so far (each signal's handler runs on its own thread)
-    private volatile Kind first;
 
     private Interrupts() {}
 
@@ -57,7 +56,6 @@ final class Interrupts implements AutoCloseable {
         try {
             return Signal.handle(signal, sig -> {
                 if (count.getAndIncrement() == 0) {
-                    first = kind;
                     onFirst.accept(kind);
                 } else {
                     onSecond.accept(kind);
@@ -88,11 +86,6 @@ final class Interrupts implements AutoCloseable {
     }
 
     boolean handlesCtrlC() { return previousInt != null; }
-
-    boolean triggered() { return count.get() > 0; }
-
-    /** The signal that asked the run to stop, or null. */
-    Kind first() { return first; }
 
     /** Restores the previous handlers (tests run many commands in one JVM). */
     @Override public void close() {

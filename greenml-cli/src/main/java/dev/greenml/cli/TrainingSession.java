@@ -40,7 +40,7 @@ import java.util.Map;
 final class TrainingSession {
 
     /** Exit codes beyond 0 (completed or stopped early) and 2 (bad input). */
-    static final int EXIT_BUDGET = 4, EXIT_INTERRUPTED = 130;
+    static final int EXIT_BUDGET = 4;   // Ctrl-C and SIGTERM exit with their Interrupts.Kind code
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

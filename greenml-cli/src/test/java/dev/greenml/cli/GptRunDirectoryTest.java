@@ -205,7 +205,7 @@ class GptRunDirectoryTest {
         } finally {
             p.destroyForcibly();
         }
-        assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(TrainingSession.EXIT_INTERRUPTED);
+        assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(Interrupts.Kind.CTRL_C.exitCode);
         assertThat(json(dir.resolve("run.json")).get("status").asText()).isEqualTo("interrupted");
         long at = checkpointStep(dir);
         assertThat(at).isGreaterThanOrEqualTo(2);
