@@ -349,12 +349,10 @@ final class GptSession {
         double seconds = (System.nanoTime() - t0) / 1e9;
         run.bytesWritten(bytes);
         if (lastCheckpoint == null) o.log("checkpoint: %s (%,d bytes, written in %.0f ms)", dir.checkpoint(), bytes, seconds * 1000);
-        lastCheckpoint = new LinkedHashMap<>();
-        lastCheckpoint.put("file", "checkpoint.safetensors");
-        lastCheckpoint.put("step", trainer.stepsDone());
-        lastCheckpoint.put("planned_steps", trainer.plannedSteps());
-        lastCheckpoint.put("bytes", bytes);
-        lastCheckpoint.put("write_seconds", seconds);
+        Map<String, Object> position = new LinkedHashMap<>();
+        position.put("step", trainer.stepsDone());
+        position.put("planned_steps", trainer.plannedSteps());
+        lastCheckpoint = RunRecord.checkpoint(position, bytes, seconds);
         lastCheckpointStep = trainer.stepsDone();
     }
 
@@ -382,32 +380,14 @@ final class GptSession {
     private void writeRun(String status) {
         training.put("steps", trainer.stepsDone());
         training.put("planned_steps", trainer.plannedSteps());
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("schema", RunDirectory.SCHEMA);
-        r.put("command", "train");
-        r.put("status", status);
-        r.put("model", JSON.convertValue(model.config().toJson(), Map.class));
-        r.put("parameters", model.parameterCount());
-        r.put("training", training);
-        r.put("data", data);
-        r.put("started", started);
-        r.put("updated", Instant.now().toString());
-        r.put("sessions", totals.session);
+        Map<String, Object> r = RunRecord.head(status, model, training, data, started, totals.session);
         r.put("steps_done", trainer.stepsDone());
         r.put("planned_steps", trainer.plannedSteps());
         r.put("max_minutes", opt.maxMinutes > 0 ? opt.maxMinutes : null);
         r.put("stopped_by_max_minutes", timeUp);
         r.put("forecast", forecastMap());
-        Map<String, Object> b = null;
-        if (budget.isLimited()) {
-            b = new LinkedHashMap<>(budget.toMap());
-            b.put("verdict", verdict == null ? null : verdict.toMap());
-        }
-        r.put("budget", b);
-        r.put("footprint_so_far", totals.soFar(run));
-        r.put("checkpoint", lastCheckpoint);
+        RunRecord.addTail(r, budget, verdict, totals.soFar(run), lastCheckpoint, status);
         boolean ended = !status.equals("running");
-        r.put("model_file", ended ? "model.safetensors" : null);
         r.put("tokenizer_file", ended ? "model.tokenizer.json" : null);
         dir.writeRun(r);
     }

@@ -414,12 +414,10 @@ final class TrainingSession {
         double seconds = (System.nanoTime() - t0) / 1e9;
         run.bytesWritten(bytes);
         if (lastCheckpoint == null) o.log("checkpoint: %s (%,d bytes, written in %.0f ms)", dir.checkpoint(), bytes, seconds * 1000);
-        lastCheckpoint = new LinkedHashMap<>();
-        lastCheckpoint.put("file", "checkpoint.safetensors");
-        lastCheckpoint.put("epoch", trainer.position().epoch());
-        lastCheckpoint.put("step", trainer.position().step());
-        lastCheckpoint.put("bytes", bytes);
-        lastCheckpoint.put("write_seconds", seconds);
+        Map<String, Object> position = new LinkedHashMap<>();
+        position.put("epoch", trainer.position().epoch());
+        position.put("step", trainer.position().step());
+        lastCheckpoint = RunRecord.checkpoint(position, bytes, seconds);
         lastCheckpointStep = trainer.position().globalStep();
     }
 
@@ -435,30 +433,12 @@ final class TrainingSession {
     }
 
     private void writeRun(String status) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("schema", RunDirectory.SCHEMA);
-        r.put("command", "train");
-        r.put("status", status);
-        r.put("model", JSON.convertValue(model.config().toJson(), Map.class));
-        r.put("parameters", model.parameterCount());
-        r.put("training", training);
-        r.put("data", data);
-        r.put("started", started);
-        r.put("updated", Instant.now().toString());
-        r.put("sessions", totals.session);
+        Map<String, Object> r = RunRecord.head(status, model, training, data, started, totals.session);
         r.put("epochs_done", epochsDone);
         r.put("best_epoch", early.bestEpoch() > 0 ? early.bestEpoch() : null);
         r.put("best_metric", early.bestEpoch() > 0 ? Map.of("val_loss", early.bestLoss()) : null);
         r.put("forecast", forecast == null ? null : forecast.toMap());
-        Map<String, Object> budget = null;
-        if (settings.budget().isLimited()) {
-            budget = new LinkedHashMap<>(settings.budget().toMap());
-            budget.put("verdict", verdict == null ? null : verdict.toMap());
-        }
-        r.put("budget", budget);
-        r.put("footprint_so_far", totals.soFar(run));
-        r.put("checkpoint", lastCheckpoint);
-        r.put("model_file", status.equals("running") ? null : "model.safetensors");
+        RunRecord.addTail(r, settings.budget(), verdict, totals.soFar(run), lastCheckpoint, status);
         dir.writeRun(r);
     }
 
