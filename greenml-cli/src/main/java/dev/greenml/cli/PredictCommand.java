@@ -23,13 +23,17 @@ public final class PredictCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors") Path model;
+    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors",
+            description = "A model saved by greenml train (MLP or CNN; quantized and pruned files too; a gpt model is run with generate).")
+    Path model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE.csv",
             description = "Feature columns with a header row, in the order used for training.")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE.csv") Path output;
+    @Option(names = "--output", required = true, paramLabel = "FILE.csv",
+            description = "Where to write the outputs, one CSV row per input row.")
+    Path output;
 
     @Option(names = "--drop", paramLabel = "COLUMN", description = "Ignore this column of the input (e.g. the target).")
     String drop;
