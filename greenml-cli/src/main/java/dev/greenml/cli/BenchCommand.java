@@ -21,8 +21,8 @@ public final class BenchCommand implements Runnable {
 
     @Command(name = "seed-mlp", mixinStandardHelpOptions = true,
             description = {"The seed model (1000→200→100→1) under the peer-baseline protocol, one JSON line per measurement.",
-                    "Measures training throughput at batch 1/32/256/1024, batch-1 inference latency, batch-1024 inference",
-                    "throughput, 5-epoch quality, file size and save/load (bench/README.md).",
+                    "Measures training throughput at batch 1/32/256/1024, batch-1 inference latency, batch-1024 inference"
+                            + " throughput, 5-epoch quality, file size and save/load (bench/README.md).",
                     "Run each thread count in its own process: greenml bench seed-mlp --threads 1; ... --threads 2."})
     static final class SeedMlp implements Callable<Integer> {
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 /** greenml distill: train a small MLP student on a saved teacher's softened outputs. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = {"Knowledge distillation: train a small MLP student on Fashion-MNIST from a saved teacher model.",
-                "  loss = α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1−α)·CE(labels, student)",
+                "The student minimises",
+                "  α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1−α)·CE(labels, student)",
                 "The teacher runs in inference mode (its logits are computed once, before the first epoch). The student file"
                         + " records this run's footprint in greenml.footprint and the teacher's own training footprint in"
                         + " greenml.teacher_footprint.",

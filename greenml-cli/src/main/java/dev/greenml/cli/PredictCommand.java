@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 /** greenml predict: run a saved model over the rows of a CSV file. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Run a saved model on every row of a CSV file of features and write the outputs as CSV.",
-                "Regression models write a 'prediction' column; classifiers (trained with cross-entropy) write",
-                "'class' and one probability column per class."})
+                "Regression models write a 'prediction' column; classifiers (trained with cross-entropy) write"
+                        + " 'class' and one probability column per class."})
 public final class PredictCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
