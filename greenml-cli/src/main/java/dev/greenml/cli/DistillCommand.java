@@ -40,10 +40,10 @@ public final class DistillCommand implements Callable<Integer> {
             description = "The trained teacher: a model file that takes Fashion-MNIST's 784 pixels and outputs 10 classes.")
     Path teacher;
 
-    @Option(names = "--student-layers", required = true, paramLabel = "784,H,...,10", description = "Widths of the student MLP.")
+    @Option(names = "--student-layers", required = true, paramLabel = "784,H,...,10", description = "Layer widths of the student MLP, from Fashion-MNIST's 784 pixels to its 10 classes, e.g. 784,64,10.")
     String studentLayers;
 
-    @Option(names = "--activation", defaultValue = "relu", description = "Student activation (default ${DEFAULT-VALUE}).") String activation;
+    @Option(names = "--activation", defaultValue = "relu", description = "Student activation: relu, gelu, tanh or sigmoid (default ${DEFAULT-VALUE}).") String activation;
 
     @Option(names = "--temperature", defaultValue = "4", paramLabel = "T", description = "Softening temperature T > 0 (default ${DEFAULT-VALUE}).")
     float temperature;

@@ -49,7 +49,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "FILE.json", description = "Tokenizer JSON (default: the one embedded in the model file, else FILE.tokenizer.json beside it).")
     Path tokenizer;
 
-    @Option(names = "--heads", defaultValue = "0", description = "Attention heads, for GPT-2 checkpoints that do not record them.")
+    @Option(names = "--heads", defaultValue = "0", description = "Attention heads, for GPT-2 checkpoints that do not record them (default 0: from the model file).")
     int heads;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")

@@ -50,7 +50,7 @@ final class GptTraining {
         @Option(names = "--steps", defaultValue = "2000", description = "gpt: optimisation steps; the cosine schedule spans them (default ${DEFAULT-VALUE}).")
         long steps;
         @Option(names = "--max-minutes", defaultValue = "0", paramLabel = "M",
-                description = "gpt: wall-clock budget for training, per invocation (with --resume: M more minutes); the schedule is"
+                description = "gpt: wall-clock budget for training in minutes, per invocation (with --resume: M more minutes); the schedule is"
                         + " shortened to fit it after the first steps (0 = none).")
         double maxMinutes;
         @Option(names = "--warmup", defaultValue = "100", description = "gpt: warm-up steps (default ${DEFAULT-VALUE}).")
