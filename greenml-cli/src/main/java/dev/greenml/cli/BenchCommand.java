@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** greenml bench: measured performance, as JSON lines that merge with PyTorch's (bench/README.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks that print one JSON object per line (see bench/README.md).",
+        description = {"Benchmarks that print one JSON object per line (see bench/README.md).",
+                "The JSON lines are their result, on stdout, so bench takes no --json; the backend line goes to stderr."},
         subcommands = {BenchCommand.SeedMlp.class, BenchCommand.Gpt.class})
 public final class BenchCommand implements Runnable {
 
@@ -19,8 +20,9 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "seed-mlp", mixinStandardHelpOptions = true,
-            description = {"The seed model under the peer-baseline protocol: training throughput at batch 1/32/256/1024,",
-                    "batch-1 inference latency, batch-1024 inference throughput, 5-epoch quality, file size, save/load.",
+            description = {"The seed model (1000→200→100→1) under the peer-baseline protocol, one JSON line per measurement.",
+                    "Measures training throughput at batch 1/32/256/1024, batch-1 inference latency, batch-1024 inference"
+                            + " throughput, 5-epoch quality, file size and save/load (bench/README.md).",
                     "Run each thread count in its own process: greenml bench seed-mlp --threads 1; ... --threads 2."})
     static final class SeedMlp implements Callable<Integer> {
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -43,19 +45,20 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "gpt", mixinStandardHelpOptions = true,
-            description = {"A GPT's training tokens/s and batch-1 generation tokens/s (KV cache), one JSON line per repeat;",
-                    "the PyTorch peer is tools/compare/gpt_torch.py with the same options (docs/gpt.md)."})
+            description = {"A GPT's training tokens/s and batch-1 generation tokens/s (KV cache), one JSON line per repeat.",
+                    "Trains on random tokens (AdamW) after 5 warm-up steps, then generates greedily from one token.",
+                    "The PyTorch peer is tools/compare/gpt_torch.py with the same options (docs/gpt.md)."})
     static final class Gpt implements Callable<Integer> {
         @Mixin BackendOptions backendOptions;
-        @Option(names = "--layers", defaultValue = "4") int layers;
-        @Option(names = "--heads", defaultValue = "4") int heads;
-        @Option(names = "--width", defaultValue = "160") int width;
-        @Option(names = "--context", defaultValue = "128") int context;
-        @Option(names = "--vocab", defaultValue = "512") int vocab;
-        @Option(names = "--batch", defaultValue = "16") int batch;
-        @Option(names = "--steps", defaultValue = "10", description = "Training steps per repeat.") int steps;
-        @Option(names = "--tokens", defaultValue = "200", description = "Generated tokens per repeat.") int tokens;
-        @Option(names = "--repeats", defaultValue = "3") int repeats;
+        @Option(names = "--layers", defaultValue = "4", paramLabel = "N", description = "Transformer blocks (default ${DEFAULT-VALUE}).") int layers;
+        @Option(names = "--heads", defaultValue = "4", paramLabel = "N", description = "Attention heads per block (default ${DEFAULT-VALUE}).") int heads;
+        @Option(names = "--width", defaultValue = "160", paramLabel = "N", description = "Embedding width, a multiple of --heads (default ${DEFAULT-VALUE}).") int width;
+        @Option(names = "--context", defaultValue = "128", paramLabel = "TOKENS", description = "Context length: tokens per training sequence (default ${DEFAULT-VALUE}).") int context;
+        @Option(names = "--vocab", defaultValue = "512", paramLabel = "N", description = "Vocabulary size (default ${DEFAULT-VALUE}).") int vocab;
+        @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Sequences per training step (default ${DEFAULT-VALUE}).") int batch;
+        @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Training steps per repeat (default ${DEFAULT-VALUE}).") int steps;
+        @Option(names = "--tokens", defaultValue = "200", paramLabel = "N", description = "Generated tokens per repeat (default ${DEFAULT-VALUE}).") int tokens;
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "Measured repeats of training and of generation, one JSON line each (default ${DEFAULT-VALUE}).") int repeats;
 
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

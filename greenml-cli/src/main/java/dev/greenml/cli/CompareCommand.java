@@ -25,19 +25,22 @@ import picocli.CommandLine.Parameters;
 
 /** greenml compare: several model files side by side, all measured in one metered run. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compare model files on Fashion-MNIST in one run: file size, parameters, test accuracy, latency at batch 1,",
-                "throughput at batch 256, and energy and CO2e per 1,000 inferences. The models are measured in interleaved rounds",
-                "(round 1 of every model, then round 2, …) so that load from other processes hits them alike; each model's",
-                "inference runs in its own footprint phases, and its energy per 1,000 inferences is that of its phases divided",
-                "by the inferences they ran. Latency and throughput are medians over the rounds.",
+        description = {"Compare model files on Fashion-MNIST in one metered run: size, accuracy, speed, energy per 1,000 inferences.",
+                "For each model: file size, parameters, test accuracy, latency at batch 1, throughput at batch 256, and energy"
+                        + " and CO2e per 1,000 inferences. The models are measured in interleaved rounds"
+                        + " (round 1 of every model, then round 2, …) so that load from other processes hits them alike; each model's"
+                        + " inference runs in its own footprint phases, and its energy per 1,000 inferences is that of its phases divided"
+                        + " by the inferences they ran. Latency and throughput are medians over the rounds.",
                 "Example: greenml compare m.safetensors m-int8.safetensors student.safetensors --data fashion-mnist --json"})
 public final class CompareCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE.safetensors") List<Path> models;
+    @Parameters(arity = "1..*", paramLabel = "FILE.safetensors",
+            description = "Model files to compare (MLP or CNN models that take Fashion-MNIST's 784 pixels; quantized and pruned files too).")
+    List<Path> models;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist", paramLabel = "fashion-mnist|DIR", description = "Test data (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "fashion-mnist", paramLabel = "fashion-mnist|DIR", description = "Test data: fashion-mnist (Debian's dataset-fashion-mnist) or a directory of its files (default ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Interleaved measurement rounds (default ${DEFAULT-VALUE}).") int rounds;

@@ -26,12 +26,12 @@ import picocli.CommandLine.Option;
  * on one random 1×1000 input.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Train the reference BigModel (1000→200→100→1, ReLU) with MSE and Adam for 1000 steps,",
-                "save it as safetensors, reload it, check the reloaded model gives identical outputs,",
-                "and run one inference.",
-                "Data: the synthetic regression set 'splitmix-bm-v1' (see docs/bench-protocol in the README):",
-                "x ~ N(0,1)^1000 from a seeded SplitMix64 stream, y = x·w + 0.5 + 0.05·noise with w ~ N(0,1/1000);",
-                "rows 0–65535 train, 65536–73727 test. Predicting the mean scores MSE ≈ 1; the noise floor is 0.0025."})
+        description = {"The reference program: train the BigModel, save, reload, check and run it, and report its footprint.",
+                "Trains BigModel (1000→200→100→1, ReLU) with MSE and Adam for 1000 steps, saves it as safetensors, reloads it,"
+                        + " checks the reloaded model gives identical outputs, and runs one inference.",
+                "Data: the synthetic regression set 'splitmix-bm-v1' (specified in bench/README.md):"
+                        + " x ~ N(0,1)^1000 from a seeded SplitMix64 stream, y = x·w + 0.5 + 0.05·noise with w ~ N(0,1/1000);"
+                        + " rows 0–65535 train, 65536–73727 test. Predicting the mean scores MSE ≈ 1; the noise floor is 0.0025."})
 public final class DemoCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

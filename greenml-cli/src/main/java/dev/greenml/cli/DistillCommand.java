@@ -25,21 +25,25 @@ import picocli.CommandLine.Option;
 
 /** greenml distill: train a small MLP student on a saved teacher's softened outputs. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = {"Knowledge distillation: trains an MLP student on Fashion-MNIST with",
-                "  loss = α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1−α)·CE(labels, student).",
-                "The teacher runs in inference mode (its logits are computed once, before the first epoch). The student file",
-                "records this run's footprint in greenml.footprint and the teacher's own training footprint in greenml.teacher_footprint.",
+        description = {"Knowledge distillation: train a small MLP student on Fashion-MNIST from a saved teacher model.",
+                "The student minimises",
+                "  α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1−α)·CE(labels, student)",
+                "The teacher runs in inference mode (its logits are computed once, before the first epoch). The student file"
+                        + " records this run's footprint in greenml.footprint and the teacher's own training footprint in"
+                        + " greenml.teacher_footprint.",
                 "Example: greenml distill --teacher big.safetensors --student-layers 784,64,10 --temperature 4 --alpha 0.7 --data fashion-mnist --epochs 5 --out student.safetensors"})
 public final class DistillCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--teacher", required = true, paramLabel = "FILE.safetensors") Path teacher;
+    @Option(names = "--teacher", required = true, paramLabel = "FILE.safetensors",
+            description = "The trained teacher: a model file that takes Fashion-MNIST's 784 pixels and outputs 10 classes.")
+    Path teacher;
 
-    @Option(names = "--student-layers", required = true, paramLabel = "784,H,...,10", description = "Widths of the student MLP.")
+    @Option(names = "--student-layers", required = true, paramLabel = "784,H,...,10", description = "Layer widths of the student MLP, from Fashion-MNIST's 784 pixels to its 10 classes, e.g. 784,64,10.")
     String studentLayers;
 
-    @Option(names = "--activation", defaultValue = "relu", description = "Student activation (default ${DEFAULT-VALUE}).") String activation;
+    @Option(names = "--activation", defaultValue = "relu", description = "Student activation: relu, gelu, tanh or sigmoid (default ${DEFAULT-VALUE}).") String activation;
 
     @Option(names = "--temperature", defaultValue = "4", paramLabel = "T", description = "Softening temperature T > 0 (default ${DEFAULT-VALUE}).")
     float temperature;
@@ -47,17 +51,21 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--alpha", defaultValue = "0.7", description = "Weight α of the teacher term, in [0, 1] (default ${DEFAULT-VALUE}).")
     float alpha;
 
-    @Option(names = "--data", required = true, paramLabel = "fashion-mnist|DIR") String data;
+    @Option(names = "--data", required = true, paramLabel = "fashion-mnist|DIR",
+            description = "Training and test data: fashion-mnist (Debian's dataset-fashion-mnist) or a directory of its files.")
+    String data;
 
-    @Option(names = "--epochs", defaultValue = "5") int epochs;
+    @Option(names = "--epochs", defaultValue = "5", description = "Student training epochs (default ${DEFAULT-VALUE}).") int epochs;
 
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).") float lr;
 
-    @Option(names = "--batch-size", defaultValue = "64") int batchSize;
+    @Option(names = "--batch-size", defaultValue = "64", description = "Rows per training step (default ${DEFAULT-VALUE}).") int batchSize;
 
-    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the student's initial weights and the shuffling (default ${DEFAULT-VALUE}).") long seed;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors") Path out;
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors",
+            description = "Where to write the student model.")
+    Path out;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
 

@@ -27,7 +27,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A gpt model file (greenml's, or a GPT-2 safetensors checkpoint with --heads).")
     Path model;
 
-    @Option(names = "--prompt", defaultValue = "\n", description = "Text to continue (default: a newline).")
+    @Option(names = "--prompt", defaultValue = "\n", description = "Text to continue (default: a newline); of a prompt longer than the model's context only the last"
+            + " context tokens are read.")
     String prompt;
 
     @Option(names = "--tokens", defaultValue = "200", description = "Tokens to generate (default ${DEFAULT-VALUE}).")
@@ -48,7 +49,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "FILE.json", description = "Tokenizer JSON (default: the one embedded in the model file, else FILE.tokenizer.json beside it).")
     Path tokenizer;
 
-    @Option(names = "--heads", defaultValue = "0", description = "Attention heads, for GPT-2 checkpoints that do not record them.")
+    @Option(names = "--heads", defaultValue = "0", description = "Attention heads, for GPT-2 checkpoints that do not record them (default 0: from the model file).")
     int heads;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
@@ -73,6 +74,11 @@ public final class GenerateCommand implements Callable<Integer> {
             int[] promptIds = tok.encode(prompt);
             if (promptIds.length == 0) throw new UserError("--prompt is empty; give at least one character");
             o.log("model: %s, %,d parameters; prompt %d tokens", gpt.config(), gpt.parameterCount(), promptIds.length);
+            int context = gpt.config().context();
+            if (promptIds.length > context) {   // the generator reads only the last context tokens: say so, not silently
+                o.log("note: the prompt's %d tokens exceed the model's context of %d; only its last %d tokens are read",
+                        promptIds.length, context, context);
+            }
             if (!json) {
                 o.err.flush();
                 o.out.print(prompt);

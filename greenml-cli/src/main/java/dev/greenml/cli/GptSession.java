@@ -51,6 +51,7 @@ final class GptSession {
     private final Map<String, Object> data;        // greenml.run in the checkpoint: the text and its tokens
     private final Path out;
     private final long tokensPerStep, seed;
+    private final String samplePrompt;              // the start of the sample printed after training
 
     private final boolean resumed;
     private RunTotals totals = RunTotals.NEW;     // the footprint of a resumed run's earlier sessions
@@ -72,7 +73,7 @@ final class GptSession {
 
     GptSession(Output o, Budget budget, Metering metering, RunDirectory dir, Checkpoint.Loaded resumedFrom, Gpt model,
                GptTrainer trainer, Tokenizer tok, GptTraining.Options opt, Map<String, Object> resumable,
-               Map<String, Object> training, Map<String, Object> data, Path out, long tokensPerStep, long seed) {
+               Map<String, Object> training, Map<String, Object> data, Path out, long tokensPerStep, long seed, String samplePrompt) {
         this.o = o;
         this.budget = budget;
         this.metering = metering;
@@ -88,6 +89,7 @@ final class GptSession {
         this.out = out;
         this.tokensPerStep = tokensPerStep;
         this.seed = seed;
+        this.samplePrompt = samplePrompt;
         this.resumed = resumedFrom != null;
         JsonNode before = resumed ? resumedFrom.json("greenml.training") : null;
         this.previousParallelism = before == null ? null : before.path("parallelism").asText(null);
@@ -139,11 +141,11 @@ final class GptSession {
             String sample = "";
             if (status.equals("completed") && opt.sampleTokens > 0) {
                 sample = run.phase("sample", () -> {
-                    int[] prompt = tok.encode("And God said");
+                    int[] prompt = tok.encode(samplePrompt);
                     int[] gen = new Generator(model).generate(prompt, opt.sampleTokens, new Sampler(0.8f, 0, 0.95f, seed), null);
-                    return "And God said" + tok.decode(gen);
+                    return samplePrompt + tok.decode(gen);
                 });
-                o.log("sample (temperature 0.8, top-p 0.95):%n%s", sample);
+                o.log("sample (prompt \"%s\", temperature 0.8, top-p 0.95):%n%s", samplePrompt, sample);
             }
 
             training.put("steps", done);   // the model file's record: steps done
@@ -206,6 +208,7 @@ final class GptSession {
             r.put("train_tokens_per_second", tokensPerSecond);
             r.put("seconds", seconds);
             r.put("sample", sample);
+            r.put("sample_prompt", samplePrompt);
             r.put("status", status);
             r.put("run_dir", dir.path().toAbsolutePath().toString());
             r.put("steps_done", done);

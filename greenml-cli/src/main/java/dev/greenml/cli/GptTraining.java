@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import picocli.CommandLine.Option;
 
@@ -48,7 +50,7 @@ final class GptTraining {
         @Option(names = "--steps", defaultValue = "2000", description = "gpt: optimisation steps; the cosine schedule spans them (default ${DEFAULT-VALUE}).")
         long steps;
         @Option(names = "--max-minutes", defaultValue = "0", paramLabel = "M",
-                description = "gpt: wall-clock budget for training, per invocation (with --resume: M more minutes); the schedule is"
+                description = "gpt: wall-clock budget for training in minutes, per invocation (with --resume: M more minutes); the schedule is"
                         + " shortened to fit it after the first steps (0 = none).")
         double maxMinutes;
         @Option(names = "--warmup", defaultValue = "100", description = "gpt: warm-up steps (default ${DEFAULT-VALUE}).")
@@ -179,8 +181,36 @@ final class GptTraining {
         training.put("tokenizer", tok.toJson().path("type").asText());
         long tokensPerStep = (long) cmd.batchSize * Math.min(arch.context(), train.length - 1);
         GptSession session = new GptSession(o, settings.budget(), metering, dir, ckpt, model, trainer, tok, opt, resumable, training,
-                data, cmd.out, tokensPerStep, cmd.seed);
+                data, cmd.out, tokensPerStep, cmd.seed, samplePrompt(spec, text, cut));
         return session.run();
+    }
+
+    /**
+     * The prompt of the sample printed after training: "And God said" for the KJV; for any other
+     * text its own words — the first three of the validation text (after the word the 90/10 cut
+     * may have split), else of the whole text — so that the sample continues text in the corpus's
+     * language and style rather than a Bible phrase the model may never have seen.
+     */
+    static String samplePrompt(String spec, String text, int cut) {
+        if (spec.equalsIgnoreCase(Corpus.KJV)) return "And God said";
+        boolean cutInsideAWord = cut > 0 && cut < text.length() && !Character.isWhitespace(text.charAt(cut - 1));
+        String fromValidation = firstWords(text.substring(cut), cutInsideAWord);
+        if (!fromValidation.isEmpty()) return fromValidation;
+        String fromStart = firstWords(text, false);
+        return fromStart.isEmpty() ? text.substring(0, Math.min(text.length(), 12)) : fromStart;
+    }
+
+    private static final Pattern THREE_WORDS = Pattern.compile("\\S+(?:[ \\t]+\\S+){0,2}");
+
+    /** Up to three words on one line (at most 40 characters) from the start of {@code s}; optionally past its first, partial word. */
+    private static String firstWords(String s, boolean skipPartialWord) {
+        int from = 0;
+        if (skipPartialWord) while (from < s.length() && !Character.isWhitespace(s.charAt(from))) from++;
+        Matcher m = THREE_WORDS.matcher(s);
+        if (!m.find(from)) return "";
+        String words = m.group();
+        if (words.length() <= 40) return words;
+        return words.substring(0, Character.isHighSurrogate(words.charAt(39)) ? 39 : 40);   // never half a character
     }
 
     /** What a resumed run must share with the run it continues; --steps (the schedule's length) may change. */

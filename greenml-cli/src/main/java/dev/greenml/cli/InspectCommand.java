@@ -21,7 +21,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE.safetensors") Path file;
+    @Parameters(index = "0", paramLabel = "FILE.safetensors", description = "Any safetensors file (greenml's or another tool's).")
+    Path file;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
 

@@ -9,9 +9,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code greenml} command. Subcommands are registered in {@link #commandLine()}. */
-@Command(name = "greenml", mixinStandardHelpOptions = true, version = "greenml " + dev.greenml.Version.STRING,
+@Command(name = "greenml", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = {"Train and run neural networks on the JVM, and account for what each run cost.",
-                "Every command takes --help; most take --json (the result as one JSON object on stdout)."})
+                "Every command takes --help and -V/--version. --json prints a command's result as one JSON object on stdout;"
+                        + " bench has no --json: it always prints one JSON object per line."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -35,9 +36,27 @@ public final class Main implements Runnable {
         cl.addSubcommand(new DistillCommand());
         cl.addSubcommand(new CompareCommand());
         cl.addSubcommand(new dev.greenml.cli.footprint.FootprintCommand());
+        shareVersion(cl);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::handleParameters);
         return cl;
+    }
+
+    /** The one version every command prints for -V/--version. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            return new String[] {"greenml " + dev.greenml.Version.STRING};
+        }
+    }
+
+    /**
+     * mixinStandardHelpOptions lists -V/--version on every subcommand, but picocli prints the
+     * subcommand's own version, which is empty: `greenml train -V` printed nothing. Each command
+     * gets the same provider instead of every @Command repeating it.
+     */
+    private static void shareVersion(CommandLine cl) {
+        cl.getCommandSpec().versionProvider(new VersionProvider());
+        for (CommandLine sub : cl.getSubcommands().values()) shareVersion(sub);
     }
 
     /**

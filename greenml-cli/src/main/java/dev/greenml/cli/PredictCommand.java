@@ -17,19 +17,23 @@ import picocli.CommandLine.Option;
 /** greenml predict: run a saved model over the rows of a CSV file. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Run a saved model on every row of a CSV file of features and write the outputs as CSV.",
-                "Regression models write a 'prediction' column; classifiers (trained with cross-entropy) write",
-                "'class' and one probability column per class."})
+                "Regression models write a 'prediction' column; classifiers (trained with cross-entropy) write"
+                        + " 'class' and one probability column per class."})
 public final class PredictCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors") Path model;
+    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors",
+            description = "A model saved by greenml train (MLP or CNN; quantized and pruned files too; a gpt model is run with generate).")
+    Path model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE.csv",
             description = "Feature columns with a header row, in the order used for training.")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE.csv") Path output;
+    @Option(names = "--output", required = true, paramLabel = "FILE.csv",
+            description = "Where to write the outputs, one CSV row per input row.")
+    Path output;
 
     @Option(names = "--drop", paramLabel = "COLUMN", description = "Ignore this column of the input (e.g. the target).")
     String drop;

@@ -20,16 +20,18 @@ import picocli.CommandLine.Option;
 
 /** greenml prune: magnitude pruning to an exact sparsity, optional masked fine-tuning, sparse storage. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Magnitude pruning of a saved model: the smallest |w| of the weight matrices and kernels (not biases) become",
-                "zero, exactly round(s·n) of them (ties broken by position). Per layer by default, or with --global one threshold",
-                "over all layers. Optionally fine-tunes on Fashion-MNIST with the mask re-applied after every step. Weights are stored",
-                "as a bitmask plus the non-zero values where that is smaller than dense (--dense to keep dense tensors).",
+        description = {"Magnitude pruning of a saved model: a given fraction of its smallest weights become zero.",
+                "The smallest |w| of the weight matrices and kernels (not biases) become zero, exactly round(s·n) of them"
+                        + " (ties broken by position). Per layer by default, or with --global one threshold over all layers."
+                        + " Optionally fine-tunes on Fashion-MNIST with the mask re-applied after every step. Weights are stored"
+                        + " as a bitmask plus the non-zero values where that is smaller than dense (--dense to keep dense tensors).",
                 "Example: greenml prune --model m.safetensors --sparsity 0.8 --global --fine-tune-epochs 1 --data fashion-mnist --out m-pruned.safetensors"})
 public final class PruneCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors") Path model;
+    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors", description = "The model to prune (a greenml model file).")
+    Path model;
 
     @Option(names = "--sparsity", required = true, paramLabel = "S", description = "Fraction of weights set to zero, in [0, 1).")
     double sparsity;
@@ -54,7 +56,8 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Option(names = "--dense", description = "Store dense tensors even where the sparse form would be smaller.") boolean dense;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors") Path out;
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Where to write the pruned model.")
+    Path out;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.") boolean json;
 

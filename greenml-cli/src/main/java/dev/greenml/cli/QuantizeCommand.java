@@ -13,18 +13,21 @@ import picocli.CommandLine.Option;
 
 /** greenml quantize: int8 weights (per output channel) and/or f16/bf16 storage of a saved model. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-        description = {"Post-training quantization of a saved model: the weights of every Linear and Conv2d layer become int8",
-                "with one float32 scale per output channel (symmetric, scale = max|W_c|/127). Other tensors (biases,",
-                "batch-norm statistics) are stored in --dtype. The result loads and runs with predict, inspect and compare.",
+        description = {"Post-training quantization of a saved model to int8 weights, for a smaller file.",
+                "The weights of every Linear and Conv2d layer become int8 with one float32 scale per output channel"
+                        + " (symmetric, scale = max|W_c|/127). Other tensors (biases, batch-norm statistics) are stored in --dtype."
+                        + " The result loads and runs with predict, inspect and compare.",
                 "Activations stay float32 (weight-only int8, the faster kernel on this CPU), so no calibration data is needed.",
                 "Example: greenml quantize --model m.safetensors --out m-int8.safetensors"})
 public final class QuantizeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors") Path model;
+    @Option(names = "--model", required = true, paramLabel = "FILE.safetensors", description = "The float model to quantize (a greenml model file).")
+    Path model;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors") Path out;
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Where to write the quantized model.")
+    Path out;
 
     @Option(names = "--dtype", defaultValue = "f32", paramLabel = "f32|f16|bf16",
             description = "Storage of the float tensors (default ${DEFAULT-VALUE}); loading converts back to float32.")

@@ -13,10 +13,10 @@ import picocli.CommandLine.Parameters;
 
 /** greenml report: one self-contained HTML page with the facts and charts of one or more run directories. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write one self-contained HTML page (it opens offline) about run directories:",
-                "energy, CO2e, water and FLOPs, each with how it was obtained; charts of power",
-                "over time, energy and CO2e per phase, loss and accuracy against energy, and,",
-                "with several runs, accuracy against energy per run."})
+        description = {"Write one self-contained HTML page (it opens offline) about one or more run directories.",
+                "The page shows energy, CO2e, water and FLOPs, each with how it was obtained; charts of power"
+                        + " over time, energy and CO2e per phase, loss and accuracy against energy, and,"
+                        + " with several runs, accuracy against energy per run."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Run directories (each holds footprint.json).")

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** greenml tokenizer train: a byte-pair-encoding tokenizer learned from a text, saved as JSON. */
 @Command(name = "tokenizer", mixinStandardHelpOptions = true, subcommands = TokenizerCommand.Train.class,
-        description = "Tokenizers for text models. Example: greenml tokenizer train --data kjv --vocab 512 --out tok.json")
+        description = {"Tokenizers for text models (train --model gpt --tokenizer FILE.json uses one).",
+                "Example: greenml tokenizer train --data kjv --vocab 512 --out tok.json"})
 public final class TokenizerCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -26,9 +27,9 @@ public final class TokenizerCommand implements Runnable {
     static final class Train implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "kjv|FILE", description = "The text: kjv or a UTF-8 text file.")
         String data;
-        @Option(names = "--vocab", defaultValue = "512", description = "Vocabulary size, ≥ 256 (default ${DEFAULT-VALUE}).")
+        @Option(names = "--vocab", defaultValue = "512", description = "Vocabulary size in tokens, ≥ 256: the 256 bytes plus one per merge (default ${DEFAULT-VALUE}).")
         int vocab;
-        @Option(names = "--out", defaultValue = "tokenizer.json", description = "Output file (default ${DEFAULT-VALUE}).")
+        @Option(names = "--out", defaultValue = "tokenizer.json", description = "Where to write the tokenizer JSON (default ${DEFAULT-VALUE}).")
         Path out;
         @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
         boolean json;

@@ -32,7 +32,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--layers", paramLabel = "IN,H1,...,OUT",
             description = "Layer widths from inputs to outputs, e.g. 1000,200,100,1. IN must equal the number of feature columns; "
-                    + "with cross-entropy OUT is the number of classes.")
+                    + "with cross-entropy OUT is the number of classes. With --model gpt: the number of transformer blocks (default 4).")
     String layers;
 
     @Option(names = "--activation", defaultValue = "relu", description = "relu, gelu, tanh or sigmoid (default ${DEFAULT-VALUE}).")
@@ -43,8 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
                     "or gpt: a GPT-style language model on text (--data kjv or a UTF-8 file; --layers is then the number of blocks; see the gpt: options)."})
     String model;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE.csv|fashion-mnist",
-            description = "Numeric CSV with a header row, or the name of a dataset: fashion-mnist (evaluated on its 10,000 test images at the end).")
+    @Option(names = "--data", required = true, paramLabel = "FILE|fashion-mnist|kjv",
+            description = "Numeric CSV with a header row, or the name of a dataset: fashion-mnist (evaluated on its 10,000 test images at the end)."
+                    + " With --model gpt: text, either kjv (the King James Bible, Debian's bible-kjv) or a UTF-8 text file.")
     Path data;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -58,7 +59,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "COLUMN", description = "CSV: name of the column to predict; all other columns are features.")
     String target;
 
-    @Option(names = "--loss", description = "mse (regression) or cross-entropy (classes 0..C-1). Default: cross-entropy for a dataset of images, mse for a CSV.")
+    @Option(names = "--loss", paramLabel = "mse|cross-entropy", description = "mse (regression) or cross-entropy (classes 0..C-1). Default: cross-entropy for a dataset of images, mse for a CSV.")
     String loss;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, adam or adamw (default ${DEFAULT-VALUE}).")
@@ -67,16 +68,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (default ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--weight-decay", defaultValue = "-1", description = "Weight decay (default: 0 for sgd/adam, 0.01 for adamw).")
+    @Option(names = "--weight-decay", defaultValue = "-1", description = "Weight decay (default: 0 for sgd/adam, 0.01 for adamw, 0.1 for gpt).")
     float weightDecay;
 
-    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum, used with --optimizer sgd only (default ${DEFAULT-VALUE}).")
     float momentum;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training rows (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training rows (default ${DEFAULT-VALUE}); gpt counts --steps instead.")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Rows per step (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "32", description = "Rows per step; gpt: sequences of --context tokens per step (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--validation-split", defaultValue = "0.1", paramLabel = "FRACTION",

@@ -297,6 +297,7 @@ final class TrainingSession {
         private long samples, correct;
         private double lossSum;
         private boolean firstEpochOfSession = true, partial;
+        private Trainer.Position resumedAt;   // where a partial epoch began in this session: its earlier steps' rows and hits
 
         @Override public void onEpochStart(int epoch, int steps) {
             phase = run.phase("epoch " + epoch);
@@ -306,6 +307,7 @@ final class TrainingSession {
             samples = correct = 0;
             lossSum = 0;
             partial = trainer.position() != null && trainer.position().epoch() == epoch && trainer.position().step() > 0;
+            resumedAt = partial ? trainer.position() : null;
         }
 
         @Override public void onStep(Trainer.Step s) {
@@ -349,7 +351,16 @@ final class TrainingSession {
             h.put("samples", (long) epoch * train.rows());
             h.put("seconds", c[0]);
             h.put("train_loss", meanLoss);
-            if (train.isClassification() && samples > 0 && !partial) h.put("train_accuracy", (double) correct / samples);
+            if (train.isClassification() && samples > 0) {
+                if (!partial) {
+                    h.put("train_accuracy", (double) correct / samples);
+                } else if (resumedAt.correct() >= 0) {   // the steps before the checkpoint are full batches
+                    h.put("train_accuracy", (double) (resumedAt.correct() + correct) / ((long) resumedAt.step() * config.batchSize() + samples));
+                } else {
+                    h.put("train_accuracy", null);
+                    h.put("train_accuracy_note", "resumed mid-epoch from a checkpoint that does not record the epoch's accuracy so far");
+                }
+            }
             String line = String.format(Locale.ROOT, "epoch %d: train loss %.5f", epoch, meanLoss);
             if (v != null) {
                 h.put("val_loss", v.loss());

@@ -54,6 +54,9 @@ class GptCommandsTest {
         assertThat(r.get("history")).hasSize(2);
         assertThat(r.get("architecture").get("architecture").asText()).isEqualTo("gpt");
         assertThat(dir.resolve("m.tokenizer.json")).exists();
+        // not kjv: the sample starts from the text's own words (the validation split begins at a line here)
+        assertThat(r.get("sample_prompt").asText()).isEqualTo("In the beginning");
+        assertThat(r.get("sample").asText()).startsWith("In the beginning");
 
         Outcome gen = greenml("generate", "--model", model.toString(), "--prompt", "In the", "--tokens", "12",
                 "--temperature", "0", "--threads", "1", "--json");
@@ -64,11 +67,25 @@ class GptCommandsTest {
         assertThat(g.get("joules_per_1000_tokens").asDouble()).isPositive();
         assertThat(g.get("text").asText()).isNotEmpty();
 
+        Outcome longPrompt = greenml("generate", "--model", model.toString(), "--prompt",
+                "In the beginning God created the heaven and the earth. ".repeat(4), "--tokens", "3", "--threads", "1");
+        assertThat(longPrompt.code()).as(longPrompt.err()).isZero();
+        assertThat(longPrompt.err()).containsOnlyOnce("exceed the model's context of 16; only its last 16 tokens are read");
+
         Path badTok = dir.resolve("bad.json");
         Files.writeString(badTok, "{\"type\":\"bpe\",\"merges\":[[1,2,3]]}");
         Outcome bad = greenml("generate", "--model", model.toString(), "--tokenizer", badTok.toString(), "--threads", "1");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("bad.json").contains("merges[0]");
+    }
+
+    @Test void theSamplePromptIsAndGodSaidForKjvElseTheFirstWordsOfTheValidationText() {
+        assertThat(GptTraining.samplePrompt("KJV", "whatever text", 5)).isEqualTo("And God said");
+        String text = "Call me Ishmael. Some years ago, never mind how long precisely";
+        int cut = text.indexOf("years") + 2;   // the 90/10 cut inside "years": that word's tail is skipped
+        assertThat(GptTraining.samplePrompt("moby.txt", text, cut)).isEqualTo("ago, never mind");
+        assertThat(GptTraining.samplePrompt("moby.txt", text, text.indexOf("Some"))).isEqualTo("Some years ago,");
+        assertThat(GptTraining.samplePrompt("moby.txt", "Call me\nIshmael   \n ", 17)).isEqualTo("Call me");   // nothing after the cut
     }
 
     @Test void badGptOptionsFailWithOneLine() throws Exception {

@@ -123,6 +123,27 @@ class TrainRunDirectoryTest {
         assertThat(cumulative.get("energy_joules").asDouble()).isGreaterThan(json(split.resolve("footprint.json")).get("energy").get("joules").asDouble());
     }
 
+    @Test void anEpochResumedMidWayKeepsItsTrainingAccuracy() throws Exception {
+        Path straight = tmp.resolve("straightAcc"), split = tmp.resolve("splitAcc");
+        assertThat(greenml(base(straight, 1)).code()).isZero();
+        // a budget (1 nJ) spent before the first step — the modelled memory energy alone grows with wall time —
+        // so the budget check after step 1 stops the run mid-epoch
+        List<String> first = base(split, 1);
+        first.addAll(List.of("--max-energy", "0.000001mJ"));
+        assertThat(greenml(first).code()).isEqualTo(TrainingSession.EXIT_BUDGET);
+        JsonNode ckpt = JSON.readTree(SafeTensors.read(split.resolve("checkpoint.safetensors")).metadata().get("greenml.trainer"));
+        assertThat(ckpt.get("step").asInt()).as("stopped mid-epoch").isBetween(1, ckpt.get("steps_per_epoch").asInt() - 1);
+        List<String> resume = base(split, 1);
+        resume.addAll(List.of("--resume", split.toString()));
+        resume.removeAll(List.of("--run-dir"));
+        resume.remove(split.toString());
+        assertThat(greenml(resume).code()).isZero();
+        JsonNode resumed = history(split).getFirst(), whole = history(straight).getFirst();
+        assertThat(whole.get("train_accuracy").asDouble()).isPositive();
+        assertThat(resumed.get("train_accuracy").asDouble()).isEqualTo(whole.get("train_accuracy").asDouble());
+        assertThat(resumed.get("train_loss").asDouble()).isEqualTo(whole.get("train_loss").asDouble());
+    }
+
     @Test void badResumeInputsAreOneLineAndWriteNothing() throws Exception {
         Path dir = tmp.resolve("run");
         assertThat(greenml(base(dir, 1)).code()).isZero();

@@ -37,7 +37,7 @@ import java.util.TreeMap;
  *   metadata  greenml.kind       "checkpoint"
  *             greenml.config     the model's architecture (as in model files)
  *             greenml.optimizer  sgd | adam | adamw
- *             greenml.trainer    {"epoch","step","steps_per_epoch","global_step","shuffle_seed","loss_sum","rng":[state, spare]}
+ *             greenml.trainer    {"epoch","step","steps_per_epoch","global_step","shuffle_seed","loss_sum","correct","rng":[state, spare]}
  *                                or, for a GPT run, {"trainer":"gpt","step","planned_steps","rng":[state, spare]}
  *             greenml.training   the training configuration (free-form JSON from the caller)
  *             greenml.layer_rngs [[state, spare], …] the generators of layers that draw at random
@@ -181,7 +181,8 @@ public final class Checkpoint {
         try {
             long[] rng = {t.get("rng").get(0).longValue(), t.get("rng").get(1).longValue()};
             var pos = new Trainer.Position(t.get("epoch").intValue(), t.get("step").intValue(), t.get("steps_per_epoch").intValue(),
-                    t.get("shuffle_seed").longValue(), t.get("loss_sum").doubleValue(), rng);
+                    t.get("shuffle_seed").longValue(), t.get("loss_sum").doubleValue(),
+                    t.path("correct").asLong(-1), rng);   // -1: written before checkpoints recorded it
             return new Loaded(path, file, pos);
         } catch (NullPointerException e) {
             throw new ModelFileException(path + ": '" + TRAINER + "' lacks a field (epoch, step, steps_per_epoch, shuffle_seed, loss_sum, rng): " + t);
@@ -324,6 +325,7 @@ public final class Checkpoint {
         o.put("global_step", p.globalStep());
         o.put("shuffle_seed", p.shuffleSeed());
         o.put("loss_sum", p.lossSum());
+        o.put("correct", p.correct());
         o.putArray("rng").add(p.rng()[0]).add(p.rng()[1]);
         return o;
     }

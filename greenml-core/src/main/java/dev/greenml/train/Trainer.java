@@ -52,9 +52,11 @@ public final class Trainer {
      * @param stepsPerEpoch for checking that a resumed run sees the same data and batch size
      * @param shuffleSeed   seed of {@code epoch}'s row order (derived from the config's seed and the epoch)
      * @param lossSum       Σ loss·rows over the steps of {@code epoch} taken so far (for the epoch's mean)
+     * @param correct       Σ rows predicted right over those steps (for the epoch's training accuracy; classification),
+     *                      -1 when unknown: a checkpoint written before greenml recorded it
      * @param rng           the trainer's generator ({@link Rng#snapshot()}), for stochastic layers
      */
-    public record Position(int epoch, int step, int stepsPerEpoch, long shuffleSeed, double lossSum, long[] rng) {
+    public record Position(int epoch, int step, int stepsPerEpoch, long shuffleSeed, double lossSum, long correct, long[] rng) {
         /** Steps taken since the start of the run. */
         public long globalStep() { return (long) (epoch - 1) * stepsPerEpoch + step; }
         /** Epochs fully done. */
@@ -123,7 +125,7 @@ public final class Trainer {
         stopRequested = false;
         int rows = train.rows(), b = config.batchSize();
         int steps = (rows + b - 1) / b;
-        Position from = position != null ? position : new Position(1, 0, steps, shuffleSeed(1), 0, rng.snapshot());
+        Position from = position != null ? position : new Position(1, 0, steps, shuffleSeed(1), 0, 0, rng.snapshot());
         if (from.stepsPerEpoch() != steps) {
             throw new IllegalArgumentException("the run being resumed took " + from.stepsPerEpoch() + " steps per epoch, this one takes "
                     + steps + " (" + rows + " rows, batch " + b + "); resume with the same data and --batch-size");
@@ -176,6 +178,7 @@ public final class Trainer {
         int rows = train.rows(), b = config.batchSize();
         int firstStep = from.step();
         double sum = from.lossSum();
+        long hits = from.correct();   // kept with the loss sum, so an epoch resumed mid-way still has its accuracy
         for (int epoch = from.epoch(); epoch <= config.epochs(); epoch++) {
             long seed = shuffleSeed(epoch);
             for (int i = 0; i < rows; i++) order[i] = i;
@@ -183,7 +186,7 @@ public final class Trainer {
             listener.onEpochStart(epoch, steps);
             for (int s = firstStep; s < steps; s++) {
                 if (stopRequested) {
-                    position = new Position(epoch, s, steps, seed, sum, rng.snapshot());
+                    position = new Position(epoch, s, steps, seed, sum, hits, rng.snapshot());
                     return Outcome.STOPPED;
                 }
                 int lo = s * b, hi = Math.min(rows, lo + b);
@@ -210,13 +213,15 @@ public final class Trainer {
                     correct = batch.labels == null ? -1 : java.util.Arrays.stream(correctPerShard).sum();
                 }
                 sum += (double) l * (hi - lo);
+                if (hits >= 0 && correct >= 0) hits += correct;
                 listener.onStep(new Step(epoch, s + 1, steps, l, hi - lo, correct, lr));
             }
             firstStep = 0;
             double mean = sum / rows;
             sum = 0;
+            hits = 0;
             Evaluation val = validation == null ? null : evaluate(model, validation, config.loss(), 1024, dp);
-            position = new Position(epoch + 1, 0, steps, shuffleSeed(epoch + 1), 0, rng.snapshot());
+            position = new Position(epoch + 1, 0, steps, shuffleSeed(epoch + 1), 0, 0, rng.snapshot());
             listener.onEpochEnd(epoch, mean, val);
             if (stopRequested && epoch < config.epochs()) return Outcome.STOPPED;
         }
