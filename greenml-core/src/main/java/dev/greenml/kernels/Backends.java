@@ -90,8 +90,9 @@ public final class Backends {
         }
     }
 
-    private static String loaded(BlasBackend blas) {
-        return "OpenBLAS " + OpenBlas.VERSION + " loaded from " + blas.library() + " (" + blas.threads() + " threads)";
+    static String loaded(BlasBackend blas) {
+        return "OpenBLAS " + OpenBlas.VERSION + " loaded from " + blas.library() + " (" + blas.threads() + " threads"
+                + (blas.threads() > 1 ? ", idle workers spin 2^" + OpenBlas.threadTimeout() + " cycles, then sleep" : "") + ")";
     }
 
     private static String reasonOf(Throwable e) {

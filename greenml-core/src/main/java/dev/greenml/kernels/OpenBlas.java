@@ -61,6 +61,44 @@ record OpenBlas(Path file, String config,
         return load(extract(cacheDir()));
     }
 
+    /**
+     * log₂ of the CPU cycles an idle OpenBLAS worker thread spins before it sleeps
+     * ({@code OPENBLAS_THREAD_TIMEOUT}, read by the library when it loads; OpenBLAS clamps it to 4–30).
+     * OpenBLAS's default, 28, is 2²⁸ cycles ≈ 70 ms at 3.7 GHz: after every threaded product the
+     * workers burn a core that long, which on a machine whose cores are shared starves the threads
+     * doing the work (batch-256 inference fell from 45k to 12k rows/s at load average 5.5, at 5.6×
+     * the CPU time per row) and which a footprint tool must not spend. greenml sets a shorter spin
+     * unless the environment already has one; {@code -Dgreenml.blas.threadTimeout=N} overrides it.
+     */
+    static final int THREAD_TIMEOUT = Integer.getInteger("greenml.blas.threadTimeout", 16);
+
+    /** The spin in effect: the environment's OPENBLAS_THREAD_TIMEOUT when set, else {@link #THREAD_TIMEOUT}. */
+    static String threadTimeout() {
+        String env = System.getenv("OPENBLAS_THREAD_TIMEOUT");
+        return env != null ? env + " (from the environment)" : String.valueOf(THREAD_TIMEOUT);
+    }
+
+    /**
+     * Puts OPENBLAS_THREAD_TIMEOUT into this process's C environment (libc setenv, without
+     * overwriting) before the library reads it at load. System.getenv cannot see the change (the
+     * JDK copies the environment at start-up), which is why {@link #threadTimeout} reads the variable
+     * and not what is set here.
+     */
+    private static void setThreadTimeoutUnlessSet() {
+        if (System.getenv("OPENBLAS_THREAD_TIMEOUT") != null) return;
+        Linker linker = Linker.nativeLinker();
+        var setenv = linker.defaultLookup().find("setenv");
+        if (setenv.isEmpty()) return;   // not a libc we know: OpenBLAS keeps its default spin
+        MethodHandle h = linker.downcallHandle(setenv.get(), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) h.invokeExact(arena.allocateFrom("OPENBLAS_THREAD_TIMEOUT"),
+                    arena.allocateFrom(String.valueOf(THREAD_TIMEOUT)), 0);
+            if (rc != 0) System.err.println("greenml: could not set OPENBLAS_THREAD_TIMEOUT (setenv returned " + rc + "); OpenBLAS keeps its default spin");
+        } catch (Throwable e) {
+            System.err.println("greenml: could not set OPENBLAS_THREAD_TIMEOUT (" + e + "); OpenBLAS keeps its default spin");
+        }
+    }
+
     private static OpenBlas loadNow(Path dir) {
         Path lib = dir.resolve(LIBRARY);
         String os = System.getProperty("os.name", "?").toLowerCase(Locale.ROOT);
@@ -82,6 +120,7 @@ record OpenBlas(Path file, String config,
         if (!Files.isRegularFile(lib)) {
             throw unavailable(lib, "file not found");
         }
+        setThreadTimeoutUnlessSet();
         SymbolLookup symbols;
         try {
             symbols = SymbolLookup.libraryLookup(lib, Arena.global());
@@ -130,6 +169,20 @@ record OpenBlas(Path file, String config,
             throw new IllegalStateException("openblas_set_num_threads(" + threads + ") failed", e);
         }
         threadsSet.set(threads);
+    }
+
+    /**
+     * The idle-spin exponent OpenBLAS read at load (its exported {@code openblas_thread_timeout()}),
+     * or -1 when this build does not export it.
+     */
+    int threadTimeoutInEffect() {
+        var symbol = SymbolLookup.libraryLookup(file, Arena.global()).find("openblas_thread_timeout");
+        if (symbol.isEmpty()) return -1;
+        try {
+            return (int) Linker.nativeLinker().downcallHandle(symbol.get(), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException("openblas_thread_timeout() failed", e);
+        }
     }
 
     int numThreads() {

@@ -24,4 +24,17 @@ class BlasThreadPolicyTest {
         assertThat(c[0]).isEqualTo(6f);
         assertThat(blas.lib().numThreads()).isEqualTo(2);
     }
+
+    /**
+     * OpenBLAS read greenml's idle spin (OPENBLAS_THREAD_TIMEOUT, set through libc before the
+     * library loaded) instead of its default 28 (≈ 70 ms of spinning after every threaded product) —
+     * unless the environment running the tests sets its own.
+     */
+    @Test void idleWorkersSpinBrieflyUnlessTheEnvironmentSaysOtherwise() {
+        var blas = new BlasBackend(2);
+        String env = System.getenv("OPENBLAS_THREAD_TIMEOUT");
+        int expected = env != null ? Math.max(4, Math.min(30, Integer.parseInt(env.trim()))) : OpenBlas.THREAD_TIMEOUT;
+        assertThat(blas.lib().threadTimeoutInEffect()).isEqualTo(expected);
+        assertThat(Backends.loaded(blas)).contains("idle workers spin 2^");
+    }
 }
