@@ -54,6 +54,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    @Mixin FootprintOut footprintOut;
+
     private record Entry(String label, Path file, Model model, long bytes, long parameters, long nonZero) {}
 
     @Override public Integer call() throws Exception {
@@ -87,7 +89,7 @@ public final class CompareCommand implements Callable<Integer> {
         boolean oneThread = dev.greenml.kernels.Backends.current().threads() == 1;
         java.util.function.LongSupplier cpuNanos = oneThread ? threadsBean::getCurrentThreadCpuTime : os::getProcessCpuTime;
         double[] accuracy = new double[n];
-        try (Metering metering = Metering.start(footprint, "greenml-compare"); var noGrad = Autograd.noGrad()) {
+        try (Metering metering = Metering.start(footprint, "greenml-compare", footprintOut.inWorkingDirectory("compare")); var noGrad = Autograd.noGrad()) {
             var run = metering.run;
             for (int i = 0; i < n; i++) {   // accuracy, and a warm-up of both paths so that round 1 is not JIT time
                 Entry e = entries.get(i);
@@ -123,7 +125,7 @@ public final class CompareCommand implements Callable<Integer> {
                     }
                 }
             }
-            FootprintResult result = metering.finish(Path.of(".").toAbsolutePath(), o);
+            FootprintResult result = metering.finish(o);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Entry e = entries.get(i);

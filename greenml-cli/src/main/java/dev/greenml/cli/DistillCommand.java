@@ -65,6 +65,8 @@ public final class DistillCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    @Mixin FootprintOut footprintOut;
+
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
         if (epochs < 1) throw new UserError("--epochs must be at least 1, got " + epochs);
@@ -79,7 +81,7 @@ public final class DistillCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         o.log("%s", backendOptions.apply());
-        try (Metering metering = Metering.start(footprint, "greenml-distill")) {
+        try (Metering metering = Metering.start(footprint, "greenml-distill", footprintOut.besideOutput(out))) {
             var run = metering.run;
             ModelFile.Loaded t = ModelFile.load(teacher);
             Model teacherModel = t.model();
@@ -187,7 +189,7 @@ public final class DistillCommand implements Callable<Integer> {
             result.put("training", training);
             result.put("history", history);
             result.put("seconds", seconds);
-            result.put("footprint", Metering.asJson(metering.finish(out.toAbsolutePath().getParent(), o)));
+            result.put("footprint", Metering.asJson(metering.finish(o)));
             o.result(result);
             return 0;
         }
