@@ -190,7 +190,9 @@ public final class HtmlReport {
             units.append("<div>").append(count(u.path("count"))).append(' ').append(escape(text(u.path("kind")))).append(": <b>")
                     .append(joules(num(u.path("joules_per_unit")))).append("</b> and <b>").append(grams(num(u.path("grams_co2e_per_unit"))))
                     .append(" CO2e</b> per ").append(escape(singular(text(u.path("kind"))))).append(' ')
-                    .append(methodLabel(text(u.path("method")))).append("</div>");
+                    .append(methodLabel(text(u.path("method"))))
+                    .append(u.path("basis").isTextual() ? " <span class=\"src\">(energy of " + escape(text(u.path("basis"))) + ")</span>" : "")
+                    .append("</div>");
         }
         if (!units.isEmpty()) fact(b, "per unit", units.toString());
 
