@@ -47,6 +47,15 @@ public interface CpuTime {
      * Not counted: descendants that were re-parented away (daemonized) before exiting.
      */
     static CpuTime tree(ProcFs proc, long pid, boolean ourChild) {
+        return tree(proc, () -> pid, ourChild);
+    }
+
+    /**
+     * As {@link #tree(ProcFs, long, boolean)} for a process not started yet: {@code pid} is negative
+     * until it is, and the tree's time is 0 until then, so a meter created before the start takes
+     * its baseline before the process has run.
+     */
+    static CpuTime tree(ProcFs proc, java.util.function.LongSupplier pid, boolean ourChild) {
         ProcFs.Times self0 = proc.times("self");
         double reapedBaseline = self0 == null ? 0 : self0.children();
         return new CpuTime() {
@@ -54,7 +63,8 @@ public interface CpuTime {
 
             public synchronized double seconds() {
                 double live = 0;
-                for (ProcFs.Times t : proc.tree(pid)) live += t.own() + t.children();
+                long root = pid.getAsLong();
+                if (root >= 0) for (ProcFs.Times t : proc.tree(root)) live += t.own() + t.children();
                 double reaped = 0;
                 if (ourChild) {
                     ProcFs.Times self = proc.times("self");
@@ -64,7 +74,7 @@ public interface CpuTime {
                 return best;
             }
 
-            public String describe() { return "process tree of pid " + pid; }
+            public String describe() { return "process tree of pid " + pid.getAsLong() + " (/proc/PID/stat, 10 ms clock ticks)"; }
         };
     }
 }

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  */
 public final class FootprintRun implements AutoCloseable, WorkListener {
 
-    private final FootprintConfig config;
+    private volatile FootprintConfig config;   // gains the pid once a metered child is started (Footprint.startChild)
     private final List<Meter> meters;
     private final String runId = UUID.randomUUID().toString();
     private final Instant start;
@@ -76,6 +76,11 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
             }
         });
         sampler.start();
+    }
+
+    /** The child this run meters has started as {@code pid}: the reports name it. */
+    void childStarted(long pid) {
+        config = config.withProcess(pid, true);
     }
 
     /** The meters this run reads. */
