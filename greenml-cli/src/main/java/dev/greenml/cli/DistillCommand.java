@@ -142,7 +142,7 @@ public final class DistillCommand implements Callable<Integer> {
                         adam.step();
                         sum += (double) loss.item() * n;
                         run.units("samples", n);
-                        bar.update(s + 1, String.format(Locale.ROOT, "loss %.4f, %s so far", loss.item(), TrainCommand.energySoFar(run.joulesSoFar())));
+                        bar.update(s + 1, String.format(Locale.ROOT, "loss %.4f, %s so far", loss.item(), TrainCommand.energySoFar(run)));
                     }
                 }
                 double acc = Trainer.evaluate(student, test, "cross-entropy", 1000).accuracy();

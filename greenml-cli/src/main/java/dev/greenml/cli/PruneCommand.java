@@ -101,7 +101,7 @@ public final class PruneCommand implements Callable<Integer> {
                             phase = run.phase("fine-tune epoch " + epoch);
                         }
                         run.units("samples", rows);
-                        bar.update(step, String.format(Locale.ROOT, "loss %.4f, %s so far", l, TrainCommand.energySoFar(run.joulesSoFar())));
+                        bar.update(step, String.format(Locale.ROOT, "loss %.4f, %s so far", l, TrainCommand.energySoFar(run)));
                     }
                     @Override public void onEpochEnd(int epoch, double meanLoss, Trainer.Evaluation v) {
                         phase.close();
