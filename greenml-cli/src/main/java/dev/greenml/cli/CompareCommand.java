@@ -57,6 +57,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    @Mixin FootprintOut footprintOut;
+
     private record Entry(String label, Path file, Model model, long bytes, long parameters, long nonZero) {}
 
     @Override public Integer call() throws Exception {
@@ -83,14 +85,17 @@ public final class CompareCommand implements Callable<Integer> {
         // CPU time per inference: unlike wall time, it does not grow when other processes take the
         // cores, so it stays comparable on a shared machine. With one kernel thread all work runs on
         // this thread, whose CPU clock has nanosecond resolution; otherwise the whole process's
-        // (10 ms ticks on Linux, hence the thousands of calls per round).
+        // (ProcessCpuClock: ns through clock_gettime, else 10 ms ticks). A figure below the clock's
+        // resolution is printed as "< resolution ÷ calls", not as 0.
         double[][] cpuUs1 = new double[n][rounds], cpuUs256 = new double[n][rounds];
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var processClock = dev.greenml.footprint.meter.ProcessCpuClock.best();
         var threadsBean = java.lang.management.ManagementFactory.getThreadMXBean();
         boolean oneThread = dev.greenml.kernels.Backends.current().threads() == 1;
-        java.util.function.LongSupplier cpuNanos = oneThread ? threadsBean::getCurrentThreadCpuTime : os::getProcessCpuTime;
+        java.util.function.LongSupplier cpuNanos = oneThread ? threadsBean::getCurrentThreadCpuTime : processClock::nanos;
+        long cpuResolutionNs = oneThread ? 1 : processClock.resolutionNanos();
+        double cpuResolutionUs1 = cpuResolutionNs / 1e3 / latencyCalls, cpuResolutionUs256 = cpuResolutionNs / 1e3 / (256.0 * throughputBatches);
         double[] accuracy = new double[n];
-        try (Metering metering = Metering.start(footprint, "greenml-compare"); var noGrad = Autograd.noGrad()) {
+        try (Metering metering = Metering.start(footprint, "greenml-compare", footprintOut.inWorkingDirectory("compare")); var noGrad = Autograd.noGrad()) {
             var run = metering.run;
             for (int i = 0; i < n; i++) {   // accuracy, and a warm-up of both paths so that round 1 is not JIT time
                 Entry e = entries.get(i);
@@ -126,7 +131,7 @@ public final class CompareCommand implements Callable<Integer> {
                     }
                 }
             }
-            FootprintResult result = metering.finish(Path.of(".").toAbsolutePath(), o);
+            FootprintResult result = metering.finish(o);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Entry e = entries.get(i);
@@ -145,6 +150,9 @@ public final class CompareCommand implements Callable<Integer> {
                 m.put("throughput_batch256_rows_per_s_median", median(rowsPerSecond[i]));
                 m.put("batch256_cpu_us_per_row_median", median(cpuUs256[i]));
                 m.put("batch256_cpu_us_per_row_rounds", cpuUs256[i]);
+                // one clock step spread over a round's calls: a median below it is "less than this", not 0
+                m.put("latency_batch1_cpu_us_resolution", cpuResolutionUs1);
+                m.put("batch256_cpu_us_per_row_resolution", cpuResolutionUs256);
                 m.put("throughput_batch256_rows_per_s_rounds", rowsPerSecond[i]);
                 double[] b1 = phaseEnergy(result, e.label + " batch 1"), b256 = phaseEnergy(result, e.label + " batch 256");
                 double inf1 = (double) rounds * latencyCalls, inf256 = (double) rounds * throughputBatches * 256;
@@ -165,7 +173,7 @@ public final class CompareCommand implements Callable<Integer> {
             out.put("throughput_batches_per_round", throughputBatches);
             out.put("backend", dev.greenml.kernels.Backends.current().name());
             out.put("threads", dev.greenml.kernels.Backends.current().threads());
-            out.put("cpu_time_clock", oneThread ? "this thread's CPU time (ns resolution)" : "process CPU time (10 ms ticks)");
+            out.put("cpu_time_clock", oneThread ? "this thread's CPU time (ns resolution)" : "process CPU time: " + processClock.describe());
             out.put("energy_method", result.energy().method() + " (" + result.energy().source() + "), ±"
                     + Math.round(100 * result.energy().uncertainty()) + "%");
             out.put("carbon_method", String.format(Locale.ROOT, "IT energy × PUE %.2f × %.0f g CO2e/kWh (%s, %s %s)", result.carbon().pue(),
@@ -205,6 +213,13 @@ public final class CompareCommand implements Callable<Integer> {
         return ModuleTree.quantized(m).isEmpty() ? "float32" : "int8 weights (" + ModuleTree.quantized(m).size() + " layers)";
     }
 
+    /** A CPU-time cell: the median, or "< step" when the clock did not move a whole step in the median round. */
+    static String cpuUs(Map<String, Object> m, String key, String resolutionKey, String format) {
+        double v = (double) m.get(key), step = (double) m.get(resolutionKey);
+        return step > 1e-3 && v < step ? "< " + String.format(Locale.ROOT, format, step) + " µs"
+                : String.format(Locale.ROOT, format, v) + " µs";
+    }
+
     static double median(double[] v) {
         double[] c = v.clone();
         Arrays.sort(c);
@@ -217,10 +232,12 @@ public final class CompareCommand implements Callable<Integer> {
         o.text("%-" + w + "s %12s %11s %9s %12s %12s %12s %12s %10s %12s %10s", "model", "file bytes", "parameters", "accuracy", "latency b=1",
                 "CPU b=1", "rows/s b=256", "CPU/row b256", "J/1k b=1", "J/1k b=256", "g CO2e/1k");
         for (var m : rows) {
-            o.text("%-" + w + "s %,12d %,11d %8.2f%% %9.1f µs %9.1f µs %,12.0f %9.2f µs %10.4f %12.4f %10.6f", m.get("model"), m.get("file_bytes"),
+            o.text("%-" + w + "s %,12d %,11d %8.2f%% %9.1f µs %12s %,12.0f %12s %10.4f %12.4f %10.6f", m.get("model"), m.get("file_bytes"),
                     m.get("parameters"), 100 * (double) m.get("test_accuracy"), (double) m.get("latency_batch1_us_median"),
-                    (double) m.get("latency_batch1_cpu_us_median"), (double) m.get("throughput_batch256_rows_per_s_median"),
-                    (double) m.get("batch256_cpu_us_per_row_median"), (double) m.get("energy_per_1000_inferences_batch1_j"),
+                    cpuUs(m, "latency_batch1_cpu_us_median", "latency_batch1_cpu_us_resolution", "%.1f"),
+                    (double) m.get("throughput_batch256_rows_per_s_median"),
+                    cpuUs(m, "batch256_cpu_us_per_row_median", "batch256_cpu_us_per_row_resolution", "%.2f"),
+                    (double) m.get("energy_per_1000_inferences_batch1_j"),
                     (double) m.get("energy_per_1000_inferences_batch256_j"), (double) m.get("co2e_per_1000_inferences_batch256_g"));
         }
         o.text("energy: %s (%s), ±%d%%; CO2e (batch 256): × PUE %.2f × %.0f g/kWh (%s). Latency, throughput and CPU time"

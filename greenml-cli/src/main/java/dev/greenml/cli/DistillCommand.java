@@ -73,6 +73,8 @@ public final class DistillCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    @Mixin FootprintOut footprintOut;
+
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
         if (epochs < 1) throw new UserError("--epochs must be at least 1, got " + epochs);
@@ -87,7 +89,7 @@ public final class DistillCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         o.log("%s", backendOptions.apply());
-        try (Metering metering = Metering.start(footprint, "greenml-distill")) {
+        try (Metering metering = Metering.start(footprint, "greenml-distill", footprintOut.besideOutput(out))) {
             var run = metering.run;
             ModelFile.Loaded t = ModelFile.load(teacher);
             Model teacherModel = t.model();
@@ -148,7 +150,7 @@ public final class DistillCommand implements Callable<Integer> {
                         adam.step();
                         sum += (double) loss.item() * n;
                         run.units("samples", n);
-                        bar.update(s + 1, String.format(Locale.ROOT, "loss %.4f, %s so far", loss.item(), TrainCommand.energySoFar(run.joulesSoFar())));
+                        bar.update(s + 1, String.format(Locale.ROOT, "loss %.4f, %s so far", loss.item(), TrainCommand.energySoFar(run)));
                     }
                 }
                 double acc = Trainer.evaluate(student, test, "cross-entropy", 1000).accuracy();
@@ -195,7 +197,7 @@ public final class DistillCommand implements Callable<Integer> {
             result.put("training", training);
             result.put("history", history);
             result.put("seconds", seconds);
-            result.put("footprint", Metering.asJson(metering.finish(out.toAbsolutePath().getParent(), o)));
+            result.put("footprint", Metering.asJson(metering.finish(o)));
             o.result(result);
             return 0;
         }

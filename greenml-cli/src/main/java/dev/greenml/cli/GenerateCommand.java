@@ -61,12 +61,14 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    @Mixin FootprintOut footprintOut;
+
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
         if (tokens <= 0) throw new UserError("--tokens must be positive, got " + tokens);
         Sampler sampler = new Sampler(temperature, topK, topP, seed);
         o.log("%s", backendOptions.apply());
-        try (Metering metering = Metering.start(footprint, "greenml-generate")) {
+        try (Metering metering = Metering.start(footprint, "greenml-generate", footprintOut.inWorkingDirectory("generate"))) {
             var run = metering.run;
             Gpt gpt = run.phase("load", () -> Gpt2Checkpoint.load(model, heads));
             run.bytesRead(Files.size(model));
@@ -95,7 +97,7 @@ public final class GenerateCommand implements Callable<Integer> {
             run.units("tokens", tokens);
             if (!json) o.out.println();
             String text = tok.decode(out);
-            FootprintResult r = metering.finish(model.toAbsolutePath().getParent(), o);
+            FootprintResult r = metering.finish(o);
             double joules = r.energy().joules(), grams = r.carbon() == null ? Double.NaN : r.carbon().gramsCo2e();
             var gen = r.phases().stream().filter(p -> p.name().equals("generate")).findFirst();
             double genJoules = gen.map(p -> p.energy().joules()).orElse(Double.NaN);

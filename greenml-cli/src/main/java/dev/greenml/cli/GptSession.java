@@ -217,7 +217,8 @@ final class GptSession {
             r.put("budget_verdict", verdict == null ? null : verdict.toMap());
             r.put("forecast", forecastMap());
             r.put("checkpoint", lastCheckpoint);
-            r.put("cumulative", Map.of("sessions", totals.session, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
+            r.put("cumulative", Map.of("sessions", totals.session, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0],
+                "energy_method", run.methodSoFar()));
             r.put("footprint", Metering.asJson(fp));
             o.result(r);
             return switch (status) {

@@ -16,24 +16,47 @@ import java.util.Map;
 
 /**
  * The footprint of one CLI command: started before the work, fed the engine's FLOP counts,
- * finished with a summary on stderr, footprint.json and a row in emissions.csv (CodeCarbon's
- * columns) in the report directory.
+ * finished with a summary on stderr, a JSON report and a row in emissions.csv (CodeCarbon's
+ * columns) beside it. Training runs write their run directory's footprint.json; every other
+ * command writes its own report file ({@link FootprintOut}), so that it never replaces a
+ * training run's (docs/footprint-method.md, "Where the reports go").
  */
 final class Metering implements AutoCloseable {
 
     final FootprintRun run;
+    private final Path reportFile;   // null: the caller names its run directory at finish
     private FootprintResult result;
 
-    private Metering(FootprintRun run) {
+    private Metering(FootprintRun run, Path reportFile) {
         this.run = run;
+        this.reportFile = reportFile;
     }
 
+    /** A training run's metering: its reports go to the run directory given to {@link #finish(Path, Output)}. */
     static Metering start(FootprintOptions options, String project) {
+        return new Metering(begin(options, project), null);
+    }
+
+    /**
+     * A non-training command's metering, its report going to {@code reportFile}. Checked before any
+     * work: a run directory's footprint.json (one with run.json beside it) is refused.
+     */
+    static Metering start(FootprintOptions options, String project, Path reportFile) {
+        Path dir = reportFile.toAbsolutePath().getParent();
+        if (reportFile.getFileName().toString().equals("footprint.json") && dir != null
+                && java.nio.file.Files.exists(dir.resolve("run.json"))) {
+            throw new UserError(reportFile + " is the footprint report of the training run in " + dir
+                    + "; choose another file with --footprint-out");
+        }
+        return new Metering(begin(options, project), reportFile);
+    }
+
+    private static FootprintRun begin(FootprintOptions options, String project) {
         var config = options.toConfig();
         if (config.project() == null || config.project().equals("greenml")) config = config.withProject(project);
         FootprintRun run = Footprint.start(config);
         FlopCounter.setListener(run);
-        return new Metering(run);
+        return run;
     }
 
     /** A one-line label of how energy is obtained, for model-file provenance: e.g. "cpu modelled (…)". */
@@ -52,13 +75,22 @@ final class Metering implements AutoCloseable {
                 "note", "energy of this run up to writing the file; the full report is footprint.json beside it"));
     }
 
-    /** Ends the run, writes the reports into {@code reportDir}, prints the summary to stderr. */
-    FootprintResult finish(Path reportDir, Output o) throws IOException {
+    /** A training run's end: writes footprint.json and emissions.csv into its run directory, prints the summary to stderr. */
+    FootprintResult finish(Path runDir, Output o) throws IOException {
+        return finishInto(runDir.resolve("footprint.json"), o);
+    }
+
+    /** A non-training command's end: writes its report file (see {@link #start(FootprintOptions, String, Path)}). */
+    FootprintResult finish(Output o) throws IOException {
+        if (reportFile == null) throw new IllegalStateException("a training run's metering needs its run directory");
+        return finishInto(reportFile, o);
+    }
+
+    private FootprintResult finishInto(Path json, Output o) throws IOException {
         if (result != null) return result;
         FlopCounter.setListener(null);
         result = run.finish();
-        Path json = reportDir.resolve("footprint.json");
-        Path csv = reportDir.resolve("emissions.csv");
+        Path csv = json.toAbsolutePath().resolveSibling("emissions.csv");
         JsonReport.write(json, result);
         Accounting.appendCodeCarbon(csv, result);
         o.log("%s", Summary.text(result));

@@ -44,9 +44,11 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    @Mixin FootprintOut footprintOut;
+
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
-        try (Metering metering = Metering.start(footprint, "greenml-predict")) {
+        try (Metering metering = Metering.start(footprint, "greenml-predict", footprintOut.besideOutput(output))) {
             return run(o, metering);
         }
     }
@@ -109,7 +111,7 @@ public final class PredictCommand implements Callable<Integer> {
         result.put("output_bytes", bytes);
         result.put("kind", classifier ? "classification" : "regression");
         result.put("seconds", seconds);
-        result.put("footprint", Metering.asJson(metering.finish(output.toAbsolutePath().getParent(), o)));
+        result.put("footprint", Metering.asJson(metering.finish(o)));
         o.result(result);
         return 0;
     }

@@ -65,13 +65,15 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Mixin dev.greenml.cli.footprint.FootprintOptions footprint;
 
+    @Mixin FootprintOut footprintOut;
+
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
         DType storage = QuantizeCommand.dtype(dtype);
         if (fineTuneEpochs < 0) throw new UserError("--fine-tune-epochs must be 0 or more, got " + fineTuneEpochs);
         if (fineTuneEpochs > 0 && data == null) throw new UserError("--fine-tune-epochs needs --data fashion-mnist (or a directory of IDX files)");
         o.log("%s", backendOptions.apply());
-        try (Metering metering = Metering.start(footprint, "greenml-prune")) {
+        try (Metering metering = Metering.start(footprint, "greenml-prune", footprintOut.besideOutput(out))) {
             var run = metering.run;
             ModelFile.Loaded loaded = ModelFile.load(model);
             if (!ModuleTree.quantized(loaded.model()).isEmpty()) {
@@ -102,7 +104,7 @@ public final class PruneCommand implements Callable<Integer> {
                             phase = run.phase("fine-tune epoch " + epoch);
                         }
                         run.units("samples", rows);
-                        bar.update(step, String.format(Locale.ROOT, "loss %.4f, %s so far", l, TrainCommand.energySoFar(run.joulesSoFar())));
+                        bar.update(step, String.format(Locale.ROOT, "loss %.4f, %s so far", l, TrainCommand.energySoFar(run)));
                     }
                     @Override public void onEpochEnd(int epoch, double meanLoss, Trainer.Evaluation v) {
                         phase.close();
@@ -143,7 +145,7 @@ public final class PruneCommand implements Callable<Integer> {
             if (before != null) result.put("test_accuracy_after_pruning", before);
             if (after != null) result.put("test_accuracy", after);
             result.put("fine_tune_history", history);
-            result.put("footprint", Metering.asJson(metering.finish(out.toAbsolutePath().getParent(), o)));
+            result.put("footprint", Metering.asJson(metering.finish(o)));
             o.result(result);
             return 0;
         }

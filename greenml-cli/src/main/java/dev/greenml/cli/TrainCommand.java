@@ -249,8 +249,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Energy so far for the progress bar, labelled as modelled or measured by the summary at the end. */
-    static String energySoFar(double joules) {
-        return joules >= 3600 ? String.format(Locale.ROOT, "%.2f Wh", joules / 3600)
-                : String.format(Locale.ROOT, "%.1f J", joules);
+    /** Energy used so far with its method, for progress bars: "44.6 J (modelled)". */
+    static String energySoFar(dev.greenml.footprint.run.FootprintRun run) {
+        double joules = run.joulesSoFar();
+        return (joules >= 3600 ? String.format(Locale.ROOT, "%.2f Wh", joules / 3600) : String.format(Locale.ROOT, "%.1f J", joules))
+                + " (" + run.methodSoFar() + ")";
     }
 }

@@ -500,7 +500,8 @@ final class TrainingSession {
         r.put("forecast", forecast == null ? null : forecast.toMap());
         r.put("budget_verdict", verdict == null ? null : verdict.toMap());
         r.put("seconds", total[0]);
-        r.put("cumulative", Map.of("sessions", totals.session, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0]));
+        r.put("cumulative", Map.of("sessions", totals.session, "energy_joules", total[1], "co2e_grams", total[2], "seconds", total[0],
+                "energy_method", run.methodSoFar()));
         r.put("footprint", Metering.asJson(fp));
         return r;
     }

@@ -59,7 +59,8 @@ class GptCommandsTest {
         assertThat(r.get("sample").asText()).startsWith("In the beginning");
 
         Outcome gen = greenml("generate", "--model", model.toString(), "--prompt", "In the", "--tokens", "12",
-                "--temperature", "0", "--threads", "1", "--json");
+                "--temperature", "0", "--threads", "1", "--json",
+                "--footprint-out", dir.resolve("generate.footprint.json").toString());
         assertThat(gen.code()).as(gen.err()).isZero();
         JsonNode g = new ObjectMapper().readTree(gen.out());
         assertThat(g.get("tokens").asInt()).isEqualTo(12);

@@ -23,7 +23,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
+    @Option(names = "--json", description = "Print one JSON object instead of text: {\"meters\":[{\"id\",\"component\",\"available\",\"used\",\"method\",\"source\",\"uncertainty\",\"reason\",\"fix\",\"note\"}, …]}.")
     boolean json;
 
     @Option(names = "--root", hidden = true, defaultValue = "/", description = "Root holding /sys and /proc (tests).")
@@ -35,7 +35,9 @@ public final class DetectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ArrayNode a = mapper.createArrayNode();
+            // one object, like every other command's --json, so that fields can be added beside the list
+            ObjectNode root = mapper.createObjectNode();
+            ArrayNode a = root.putArray("meters");
             for (Meter m : all) {
                 ObjectNode o = a.addObject();
                 o.put("id", m.id());
@@ -50,7 +52,7 @@ public final class DetectCommand implements Callable<Integer> {
                 o.put("fix", m.availability().fix());
                 o.put("note", m.note());
             }
-            out.println(mapper.writeValueAsString(a));
+            out.println(mapper.writeValueAsString(root));
         } else {
             for (Meter m : all) {
                 if (m.availability().available()) {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code greenml footprint run [options] -- command …}: runs a command, meters its process tree,
  * writes DIR/footprint.json and a row of DIR/emissions.csv, prints the summary on stderr and
- * exits with the command's exit code.
+ * exits with the command's exit code. Metering starts before the command does. With --json,
+ * stdout carries exactly one JSON object: the command's own stdout is passed on to stderr.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a command and report the energy, carbon and water of its process tree.",
@@ -36,7 +37,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Where footprint.json and emissions.csv go (default .).")
     Path out;
 
-    @Option(names = "--json", description = "Also print the JSON result on stdout.")
+    @Option(names = "--json", description = "Print the footprint report as one JSON object on stdout; the command's own"
+            + " standard output then goes to standard error, so that stdout holds the JSON alone.")
     boolean json;
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run, after --.")
@@ -54,20 +56,25 @@ public final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return fail(err, message(e));
         }
-        Process process;
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        if (json) builder.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        Footprint.ChildRun child;
         try {
-            process = new ProcessBuilder(command).inheritIO().start();
+            child = Footprint.startChild(config, builder);   // metering first, so the command's start is inside the window
         } catch (IOException e) {
             err.println("greenml footprint run: cannot start '" + command.getFirst() + "': " + e.getMessage()
                     + " (check the command name and PATH)");
             err.flush();
             return 127; // what shells return for a command that cannot be run
         }
-        FootprintResult result;
+        Process process = child.process();
+        FootprintRun run = child.run();
+        Thread toStderr = json ? Thread.ofPlatform().daemon().name("greenml-child-stdout")
+                .start(() -> copy(process.getInputStream(), err)) : null;
         int code;
-        FootprintRun run = Footprint.start(config.withProcess(process.pid(), true));
         try {
             code = process.waitFor();
+            if (toStderr != null) toStderr.join();
         } catch (InterruptedException e) {
             process.destroy();
             Thread.currentThread().interrupt();
@@ -75,7 +82,7 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             run.finish();
         }
-        result = run.finish().withExitCode(code);
+        FootprintResult result = run.finish().withExitCode(code);
         try {
             JsonReport.write(out.resolve("footprint.json"), result);
             Accounting.appendCodeCarbon(out.resolve("emissions.csv"), result);
@@ -92,6 +99,23 @@ public final class RunCommand implements Callable<Integer> {
             o.flush();
         }
         return code;
+    }
+
+    /** The command's stdout, passed on as it comes (decoded as the platform's text, which is what a terminal shows). */
+    private static void copy(java.io.InputStream in, PrintWriter err) {
+        var charset = java.nio.charset.Charset.forName(System.getProperty("native.encoding", "UTF-8"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        try (var reader = new java.io.InputStreamReader(in, charset)) {
+            char[] buf = new char[8192];
+            for (int n; (n = reader.read(buf)) >= 0; ) {
+                synchronized (err) {
+                    err.write(buf, 0, n);
+                    err.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the command closed its stdout or died: nothing more to pass on
+        }
     }
 
     private static String message(RuntimeException e) {

@@ -43,7 +43,9 @@ class FootprintCommandTest {
         assertThat(text.code()).isZero();
         assertThat(text.out()).contains("model:cpu").contains("nvml");
         Outcome json = greenml("footprint", "detect", "--json");
-        JsonNode a = new ObjectMapper().readTree(json.out());
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.isObject()).isTrue();
+        JsonNode a = root.get("meters");
         assertThat(a.isArray()).isTrue();
         for (JsonNode m : a) {
             if (!m.get("available").asBoolean()) assertThat(m.get("reason").asText()).isNotBlank();
@@ -68,6 +70,24 @@ class FootprintCommandTest {
         assertThat(idle.err()).startsWith("Footprint (").contains("CO2e");
         assertThat(new ObjectMapper().readTree(busy.out()).get("schema").asText()).isEqualTo("greenml-footprint/1");
         assertThat(Files.readAllLines(idleOut.resolve("emissions.csv"))).hasSize(2);
+    }
+
+    @Test
+    void meteringCoversTheWholeCommandFromBeforeItStarts() throws Exception {
+        Outcome o = greenml("footprint", "run", "--country", "FR", "--out", dir.toString(), "--", "sleep", "1");
+        assertThat(o.code()).isZero();
+        // the window opens before the child is started, so it cannot be shorter than the child's own second
+        assertThat(report(dir).get("duration_s").asDouble()).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void jsonPutsTheCommandsStdoutOnStderrAndOneObjectOnStdout() throws Exception {
+        Outcome o = greenml("footprint", "run", "--country", "FR", "--out", dir.toString(), "--json", "--", "echo", "hello");
+        assertThat(o.code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("schema").asText()).isEqualTo("greenml-footprint/1");
+        assertThat(o.out()).doesNotContain("hello");
+        assertThat(o.err()).startsWith("hello\n");
     }
 
     @Test

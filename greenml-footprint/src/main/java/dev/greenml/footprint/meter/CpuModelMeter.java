@@ -39,6 +39,11 @@ public final class CpuModelMeter implements Meter {
 
     /** CPU model meter for process {@code pid} and its descendants ({@code ourChild}: this JVM started it). */
     public static CpuModelMeter forTree(java.nio.file.Path root, long pid, boolean ourChild) {
+        return forTree(root, () -> pid, ourChild);
+    }
+
+    /** As above for a process about to be started: {@code pid} negative until then (its CPU time counts from 0). */
+    public static CpuModelMeter forTree(java.nio.file.Path root, java.util.function.LongSupplier pid, boolean ourChild) {
         CpuInfo cpu = CpuInfo.read(root);
         return new CpuModelMeter(cpu, TdpTable.shipped().lookup(cpu), CpuTime.tree(new ProcFs(root), pid, ourChild));
     }

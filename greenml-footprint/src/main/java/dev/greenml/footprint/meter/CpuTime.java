@@ -1,7 +1,5 @@
 package dev.greenml.footprint.meter;
 
-import java.lang.management.ManagementFactory;
-
 /** Cumulative CPU seconds of whatever a CPU model meters: this JVM, or an external process tree. */
 public interface CpuTime {
 
@@ -12,19 +10,18 @@ public interface CpuTime {
     String describe();
 
     /**
-     * This JVM. On the real /proc (or where there is no procfs) the JVM's own counter, which is
-     * the same user + system time as /proc/self/stat but in nanoseconds instead of 10 ms clock
-     * ticks: a short epoch or phase would otherwise read as zero. A procfs-shaped test directory
-     * is read as files.
+     * This JVM. On the real /proc (or where there is no procfs) {@link ProcessCpuClock}: the same
+     * user + system time as /proc/self/stat, in nanoseconds through clock_gettime where it can (the
+     * JDK's own counter, and /proc/self/stat, move in 10 ms clock ticks, so a short epoch or phase
+     * would read as zero). A procfs-shaped test directory is read as files.
      */
     static CpuTime self(ProcFs proc) {
-        var os = ManagementFactory.getOperatingSystemMXBean();
         boolean realProc = proc.dir().toAbsolutePath().normalize().equals(java.nio.file.Path.of("/proc"));
-        if ((realProc || proc.times("self") == null) && os instanceof com.sun.management.OperatingSystemMXBean sun
-                && sun.getProcessCpuTime() >= 0) {
+        ProcessCpuClock clock = ProcessCpuClock.best();
+        if ((realProc || proc.times("self") == null) && clock.works()) {
             return new CpuTime() {
-                public double seconds() { return Math.max(0, sun.getProcessCpuTime()) / 1e9; }
-                public String describe() { return "this process (JVM process CPU time, user + system, ns resolution)"; }
+                public double seconds() { return clock.nanos() / 1e9; }
+                public String describe() { return "this process (" + clock.describe() + ")"; }
             };
         }
         if (proc.times("self") != null) {
@@ -33,7 +30,7 @@ public interface CpuTime {
                     ProcFs.Times t = proc.times("self");
                     return t == null ? 0 : t.own();
                 }
-                public String describe() { return "this process (" + proc.dir().resolve("self/stat") + ")"; }
+                public String describe() { return "this process (" + proc.dir().resolve("self/stat") + ", 10 ms clock ticks)"; }
             };
         }
         throw new IllegalStateException("no way to read this process's CPU time");
@@ -47,6 +44,15 @@ public interface CpuTime {
      * Not counted: descendants that were re-parented away (daemonized) before exiting.
      */
     static CpuTime tree(ProcFs proc, long pid, boolean ourChild) {
+        return tree(proc, () -> pid, ourChild);
+    }
+
+    /**
+     * As {@link #tree(ProcFs, long, boolean)} for a process not started yet: {@code pid} is negative
+     * until it is, and the tree's time is 0 until then, so a meter created before the start takes
+     * its baseline before the process has run.
+     */
+    static CpuTime tree(ProcFs proc, java.util.function.LongSupplier pid, boolean ourChild) {
         ProcFs.Times self0 = proc.times("self");
         double reapedBaseline = self0 == null ? 0 : self0.children();
         return new CpuTime() {
@@ -54,7 +60,8 @@ public interface CpuTime {
 
             public synchronized double seconds() {
                 double live = 0;
-                for (ProcFs.Times t : proc.tree(pid)) live += t.own() + t.children();
+                long root = pid.getAsLong();
+                if (root >= 0) for (ProcFs.Times t : proc.tree(root)) live += t.own() + t.children();
                 double reaped = 0;
                 if (ourChild) {
                     ProcFs.Times self = proc.times("self");
@@ -64,7 +71,7 @@ public interface CpuTime {
                 return best;
             }
 
-            public String describe() { return "process tree of pid " + pid; }
+            public String describe() { return "process tree of pid " + pid.getAsLong() + " (/proc/PID/stat, 10 ms clock ticks)"; }
         };
     }
 }

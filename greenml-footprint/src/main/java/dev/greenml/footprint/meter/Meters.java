@@ -11,7 +11,7 @@ public final class Meters {
 
     /** Every meter greenml knows, readable or not, for this JVM. {@code root} is "/" outside tests. */
     public static List<Meter> detect(Path root) {
-        return detect(root, NvmlMeter.LIBRARY, null, false);
+        return detect(root, NvmlMeter.LIBRARY, (Long) null, false);
     }
 
     /**
@@ -19,10 +19,23 @@ public final class Meters {
      * instead of this JVM ({@code ourChild}: this JVM started it and will reap it).
      */
     public static List<Meter> detect(Path root, String nvmlLibrary, Long pid, boolean ourChild) {
+        if (pid != null) return detect(root, nvmlLibrary, () -> pid, ourChild);
         List<Meter> all = new ArrayList<>(RaplMeter.detect(root));
         all.addAll(NvmlMeter.detect(nvmlLibrary));
-        all.add(pid == null ? CpuModelMeter.forSelf(root) : CpuModelMeter.forTree(root, pid, ourChild));
-        all.add(pid == null ? RamModelMeter.forSelf(root) : RamModelMeter.forTree(root, pid));
+        all.add(CpuModelMeter.forSelf(root));
+        all.add(RamModelMeter.forSelf(root));
+        return all;
+    }
+
+    /**
+     * Every meter, for a process tree whose root is {@code pid}; the models read 0 while it is
+     * negative, so the meters can be created (and read their baselines) before the process starts.
+     */
+    public static List<Meter> detect(Path root, String nvmlLibrary, java.util.function.LongSupplier pid, boolean ourChild) {
+        List<Meter> all = new ArrayList<>(RaplMeter.detect(root));
+        all.addAll(NvmlMeter.detect(nvmlLibrary));
+        all.add(CpuModelMeter.forTree(root, pid, ourChild));
+        all.add(RamModelMeter.forTree(root, pid));
         return all;
     }
 

@@ -16,12 +16,16 @@ public final class RamModelMeter implements Meter {
     public static final double UNCERTAINTY = 0.5;
 
     private final LongSupplier rssBytes;
-    private final String what;
+    private final java.util.function.Supplier<String> what;
     private long lastNanos;
     private double lastWatts;
     private double joules;
 
     public RamModelMeter(LongSupplier rssBytes, String what) {
+        this(rssBytes, () -> what);
+    }
+
+    private RamModelMeter(LongSupplier rssBytes, java.util.function.Supplier<String> what) {
         this.rssBytes = rssBytes;
         this.what = what;
         this.lastNanos = System.nanoTime();
@@ -36,9 +40,16 @@ public final class RamModelMeter implements Meter {
 
     /** RAM model for a process tree (sum of VmRSS of the live tree). */
     public static RamModelMeter forTree(java.nio.file.Path root, long pid) {
+        return forTree(root, () -> pid);
+    }
+
+    /** As above for a process about to be started: {@code pid} negative (no memory) until then. */
+    public static RamModelMeter forTree(java.nio.file.Path root, LongSupplier pid) {
         ProcFs proc = new ProcFs(root);
-        return new RamModelMeter(() -> proc.tree(pid).stream().mapToLong(t -> proc.rssBytes(Long.toString(t.pid()))).sum(),
-                "process tree of pid " + pid);
+        return new RamModelMeter(() -> {
+            long p = pid.getAsLong();
+            return p < 0 ? 0 : proc.tree(p).stream().mapToLong(t -> proc.rssBytes(Long.toString(t.pid()))).sum();
+        }, () -> "process tree of pid " + pid.getAsLong());
     }
 
     private static double watts(long bytes) { return bytes / (double) (1L << 30) * WATTS_PER_GB; }
@@ -50,7 +61,7 @@ public final class RamModelMeter implements Meter {
     @Override public double uncertainty() { return UNCERTAINTY; }
 
     @Override public String source() {
-        return "resident memory of " + what + " × 0.3725 W/GB (Green Algorithms referenceValues.csv, memoryPower)";
+        return "resident memory of " + what.get() + " × 0.3725 W/GB (Green Algorithms referenceValues.csv, memoryPower)";
     }
 
     @Override public synchronized double joules() {

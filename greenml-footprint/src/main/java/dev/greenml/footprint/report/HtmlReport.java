@@ -118,7 +118,7 @@ public final class HtmlReport {
 
     /** The overview table of several runs: one row each. */
     private static void overview(StringBuilder b, List<RunDirectory> runs) {
-        b.append("<table class=\"overview\">\n<thead><tr><th>run</th><th>model</th><th>status</th><th>duration</th>")
+        b.append("<table class=\"overview\">\n<thead><tr><th>run</th><th>model</th><th>status</th><th>duration (all sessions)</th>")
                 .append("<th>energy (IT)</th><th>CO2e</th><th>best val. accuracy</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < runs.size(); i++) {
             RunDirectory r = runs.get(i);
@@ -129,12 +129,15 @@ public final class HtmlReport {
             }
             b.append("<tr><td><a href=\"#run-").append(i).append("\">").append(escape(r.name())).append("</a></td><td>")
                     .append(escape(shorten(compact(r.run().path("model")), 60))).append("</td><td>").append(escape(status(r)))
-                    .append("</td><td>").append(seconds(num(f.path("duration_s")))).append("</td><td>")
-                    .append(joules(num(e.path("joules")))).append(' ').append(method(e)).append("</td><td>")
-                    .append(grams(num(c.path("grams")))).append(' ').append(method(c)).append("</td><td>")
+                    .append("</td><td>").append(seconds(total(r, "seconds", f.path("duration_s"))))
+                    .append(sessions(r) > 1 ? " <span class=\"muted\">(" + sessions(r) + " sessions)</span>" : "").append("</td><td>")
+                    .append(joules(total(r, "energy_joules", e.path("joules")))).append(' ').append(totalMethod(r, e)).append("</td><td>")
+                    .append(grams(total(r, "co2e_grams", c.path("grams")))).append(' ').append(totalMethod(r, c)).append("</td><td>")
                     .append(Double.isNaN(best) ? "—" : sig(best, 4)).append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n");
+        b.append("<p class=\"note\">Duration, energy and CO2e are each run's totals over all its sessions: a run resumed from its"
+                + " checkpoint adds the earlier sessions (footprint.json <code>cumulative</code>).</p>\n");
     }
 
     /** One run's section; returns how many charts it holds. */
@@ -148,24 +151,35 @@ public final class HtmlReport {
         if (!run.path("data").isMissingNode()) fact(b, "data", json(run.path("data")));
         if (!run.path("training").isMissingNode()) fact(b, "training", json(run.path("training")));
         fact(b, "status", escape(status(r)) + progress(r));
-        fact(b, "time", escape(text(f.path("start"))) + " → " + escape(text(f.path("end")))
+        int sessions = sessions(r);
+        // a resumed run's footprint.json covers its last session; the whole run is in "cumulative"
+        String last = sessions > 1 ? ", last session (" + sessions + " of " + sessions + ")" : "";
+        if (sessions > 1) {
+            JsonNode cum = f.path("cumulative");
+            fact(b, "whole run (" + sessions + " sessions)", "<b>" + seconds(num(cum.path("seconds"))) + "</b>, <b>"
+                    + joules(num(cum.path("energy_joules"))) + "</b> " + methodLabel(text(cum.path("energy_method"))) + ", <b>"
+                    + grams(num(cum.path("co2e_grams"))) + " CO2e</b> " + methodLabel(text(cum.path("energy_method")))
+                    + "<div class=\"src\">all sessions of the run; the figures below marked \"last session\" cover session "
+                    + sessions + " only</div>");
+        }
+        fact(b, "time" + last, escape(text(f.path("start"))) + " → " + escape(text(f.path("end")))
                 + ", <b>" + seconds(num(f.path("duration_s"))) + "</b>");
         fact(b, "project", escape(text(f.path("project"))) + " <span class=\"muted\">run id " + escape(text(f.path("run_id")))
                 + ", greenml " + escape(text(f.path("greenml_version"))) + "</span>");
 
         JsonNode e = f.path("energy");
-        fact(b, "energy (IT)", "<b>" + joules(num(e.path("joules"))) + "</b> = " + kWh(num(e.path("joules"))) + " " + provenance(e));
+        fact(b, "energy (IT)" + last, "<b>" + joules(num(e.path("joules"))) + "</b> = " + kWh(num(e.path("joules"))) + " " + provenance(e));
         StringBuilder comps = new StringBuilder("<ul class=\"plain\">");
         for (JsonNode c : f.path("components")) {
             comps.append("<li>").append(escape(text(c.path("component")))).append(": ").append(joules(num(c.path("joules"))))
                     .append(", average ").append(watts(num(c.path("average_watts")))).append(' ').append(provenance(c)).append("</li>");
         }
-        fact(b, "by component", comps.append("</ul>").toString());
+        fact(b, "by component" + last, comps.append("</ul>").toString());
 
         JsonNode c = f.path("co2e");
         String fallback = c.path("fallback").asBoolean()
                 ? " <span class=\"warn\">no location given: the world average was used (set --country, --region or --cloud)</span>" : "";
-        fact(b, "CO2e", "<b>" + grams(num(c.path("grams"))) + "</b> " + method(c) + uncertainty(c)
+        fact(b, "CO2e" + last, "<b>" + grams(num(c.path("grams"))) + "</b> " + method(c) + uncertainty(c)
                 + " = " + kWh(num(e.path("joules"))) + " × PUE " + sig(num(c.path("pue")), 3)
                 + " × " + sig(num(c.path("grid_g_per_kwh")), 4) + " g/kWh" + fallback
                 + "<div class=\"src\">grid intensity: " + escape(text(c.path("location"))) + ", " + escape(text(c.path("source")))
@@ -173,12 +187,12 @@ public final class HtmlReport {
                 + escape(text(c.path("pue_source"))) + "</div>");
 
         JsonNode w = f.path("water");
-        fact(b, "water", w.path("estimated").asBoolean()
+        fact(b, "water" + last, w.path("estimated").asBoolean()
                 ? "<b>" + litres(num(w.path("litres"))) + "</b> " + provenance(w)
                 : "<span class=\"muted\">" + escape(text(w.path("note"))) + "</span>");
 
         JsonNode k = f.path("work");
-        fact(b, "work", (k.path("flops").isNumber() ? sig(k.path("flops").asDouble() / 1e9, 4) + " GFLOP" : "—")
+        fact(b, "work" + last, (k.path("flops").isNumber() ? sig(k.path("flops").asDouble() / 1e9, 4) + " GFLOP" : "—")
                 + ", " + sig(num(k.path("gflop_per_s")), 3) + " GFLOP/s, " + sig(num(k.path("joules_per_gflop")), 3) + " J/GFLOP "
                 + method(e) + "<div class=\"src\">FLOPs counted analytically by the engine; J/GFLOP = the energy above ÷ FLOPs."
                 + " Bytes read " + bytes(k.path("bytes_read")) + ", written " + bytes(k.path("bytes_written")) + ", sent "
@@ -190,9 +204,11 @@ public final class HtmlReport {
             units.append("<div>").append(count(u.path("count"))).append(' ').append(escape(text(u.path("kind")))).append(": <b>")
                     .append(joules(num(u.path("joules_per_unit")))).append("</b> and <b>").append(grams(num(u.path("grams_co2e_per_unit"))))
                     .append(" CO2e</b> per ").append(escape(singular(text(u.path("kind"))))).append(' ')
-                    .append(methodLabel(text(u.path("method")))).append("</div>");
+                    .append(methodLabel(text(u.path("method"))))
+                    .append(u.path("basis").isTextual() ? " <span class=\"src\">(energy of " + escape(text(u.path("basis"))) + ")</span>" : "")
+                    .append("</div>");
         }
-        if (!units.isEmpty()) fact(b, "per unit", units.toString());
+        if (!units.isEmpty()) fact(b, "per unit" + last, units.toString());
 
         StringBuilder meters = new StringBuilder("<table class=\"meters\"><tr><th>meter</th><th>component</th><th>method</th><th>±</th><th>source</th></tr>");
         for (JsonNode m : f.path("meters")) {
@@ -211,9 +227,9 @@ public final class HtmlReport {
 
         int charts = 0;
         b.append("<div class=\"charts\">\n");
-        charts += chart(b, "Power over time by component", "power", index, r, data,
+        charts += chart(b, "Power over time by component" + last, "power", index, r, data,
                 "Power is " + text(e.path("method")) + " (see the meters above); each point is the mean since the previous sample.");
-        charts += chart(b, "Energy and CO2e per phase", "phases", index, r, data,
+        charts += chart(b, "Energy and CO2e per phase" + last, "phases", index, r, data,
                 "Energy is " + text(e.path("method")) + ", stacked by component; a phase includes its sub-phases. CO2e is "
                         + text(c.path("method")) + ": the phase's energy × this run's PUE × grid intensity.");
         charts += chart(b, "Loss and accuracy against cumulative energy", "history", index, r, data,
@@ -259,8 +275,28 @@ public final class HtmlReport {
         if (run.path("best_epoch").isNumber()) parts.add("best epoch " + run.get("best_epoch").asInt());
         if (run.path("best_metric").isObject()) parts.add("best " + compact(run.get("best_metric")));
         if (run.path("budget").isObject()) parts.add("budget " + compact(run.get("budget")));
-        if (run.path("forecast").isObject()) parts.add("forecast " + compact(run.get("forecast")));
+        // a forecast is of the run still to go: none once it has completed or stopped early (run.json keeps the last one made)
+        String status = text(run.path("status"));
+        if (run.path("forecast").isObject() && !status.equals("completed") && !status.equals("stopped-early")) {
+            parts.add("forecast " + compact(run.get("forecast")));
+        }
         return parts.isEmpty() ? "" : " <span class=\"muted\">(" + escape(String.join("; ", parts)) + ")</span>";
+    }
+
+    /** Sessions of the run: footprint.json {@code cumulative.sessions}, 1 when absent. */
+    private static int sessions(RunDirectory r) {
+        return Math.max(1, r.footprint().path("cumulative").path("sessions").asInt(1));
+    }
+
+    /** A whole-run figure: {@code cumulative.<field>} for a resumed run, else this (only) session's {@code figure}. */
+    private static double total(RunDirectory r, String field, JsonNode figure) {
+        JsonNode cum = r.footprint().path("cumulative");
+        return sessions(r) > 1 && cum.path(field).isNumber() ? cum.get(field).asDouble() : num(figure);
+    }
+
+    private static String totalMethod(RunDirectory r, JsonNode figure) {
+        JsonNode m = r.footprint().path("cumulative").path("energy_method");
+        return sessions(r) > 1 && m.isTextual() ? methodLabel(m.asText()) : method(figure);
     }
 
     // ---- provenance labels
@@ -286,7 +322,8 @@ public final class HtmlReport {
 
     // ---- numbers with units (NaN, i.e. a missing or null field, prints as a dash)
 
-    static String joules(double j) {
+    /** Joules as the page prints them (3 significant digits, J to kWh), so tests can find a figure in it. */
+    public static String joules(double j) {
         if (!Double.isFinite(j)) return "—";
         double a = Math.abs(j);
         if (a >= 3.6e6) return sig(j / 3.6e6, 3) + " kWh";

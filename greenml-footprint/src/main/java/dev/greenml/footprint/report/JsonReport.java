@@ -118,6 +118,7 @@ public final class JsonReport {
             num(x, "joules_per_unit", u.joulesPerUnit());
             num(x, "grams_co2e_per_unit", u.gramsCo2ePerUnit());
             x.put("method", r.energy().method());
+            x.put("basis", u.basis());
         }
 
         ArrayNode phases = o.putArray("phases");

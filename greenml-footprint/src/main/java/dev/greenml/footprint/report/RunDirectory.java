@@ -43,7 +43,7 @@ public record RunDirectory(Path dir, String name, JsonNode footprint, JsonNode r
         Path footprintFile = dir.resolve("footprint.json");
         if (!Files.isRegularFile(footprintFile)) {
             throw new IllegalArgumentException(footprintFile + ": not found; a run directory holds footprint.json,"
-                    + " written when a greenml run (demo, train, predict, footprint run) ends or checkpoints"
+                    + " written when a greenml run (demo, train, footprint run) ends or checkpoints"
                     + " — give such a directory, or wait for the run to write it");
         }
         JsonNode footprint = object(footprintFile, text(footprintFile), 0);

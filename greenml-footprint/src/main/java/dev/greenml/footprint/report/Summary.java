@@ -29,6 +29,7 @@ public final class Summary {
         }
         for (var u : r.units()) {
             sb.append(String.format(Locale.ROOT, " · %.3g J per %s", u.joulesPerUnit(), singular(u.kind())));
+            if (!u.basis().equals("whole run")) sb.append(" (").append(u.basis()).append(')');
         }
         if (c.fallback()) {
             sb.append("\n  Grid intensity is the world average because no location was set;"

@@ -32,11 +32,14 @@ public final class Accounting {
     /** Energy between two samples (all components, IT side). */
     record Interval(Instant start, Instant end, double joules) {}
 
+    /** Units of work of one kind, the energy they are charged and which part of the run that is (e.g. "phase 'inference'"). */
+    record UnitWork(long count, double joules, String basis) {}
+
     /** What the run measured, before accounting. */
     record Raw(String runId, Instant start, Instant end, double seconds, FootprintResult.Machine machine,
                List<FootprintResult.MeterUsed> meters, Energy energy, List<ComponentEnergy> components,
                List<Interval> intervals, List<FootprintResult.Sample> samples, List<FootprintResult.PhaseResult> phases,
-               Map<String, Long> units, long flops, long bytesRead, long bytesWritten, long bytesSent) {}
+               Map<String, UnitWork> units, long flops, long bytesRead, long bytesWritten, long bytesSent) {}
 
     /**
      * The grid-intensity source for a configuration.
@@ -121,8 +124,11 @@ public final class Accounting {
                 transferKWh, "carbon.TransferEnergy: bytes written kept one year (storage factor), bytes sent (network factor); bytes read are counted, not charged");
 
         List<FootprintResult.PerUnit> perUnit = new ArrayList<>();
-        raw.units().forEach((kind, n) -> perUnit.add(new FootprintResult.PerUnit(kind, n,
-                n > 0 ? raw.energy().joules() / n : Double.NaN, n > 0 ? grams / n : Double.NaN)));
+        // a unit's CO2e is its share of the run's energy times the run's CO2e (the same PUE and grid mix)
+        double gramsPerJoule = raw.energy().joules() > 0 ? grams / raw.energy().joules() : 0;
+        raw.units().forEach((kind, u) -> perUnit.add(new FootprintResult.PerUnit(kind, u.count(),
+                u.count() > 0 ? u.joules() / u.count() : Double.NaN,
+                u.count() > 0 ? u.joules() * gramsPerJoule / u.count() : Double.NaN, u.basis())));
 
         return new FootprintResult(Footprint.VERSION, raw.runId(), config.project(), raw.start(), raw.end(), raw.seconds(),
                 raw.machine(), raw.meters(), raw.energy(), raw.components(), carbon, water, work, perUnit, raw.phases(),

@@ -24,4 +24,33 @@ public final class Footprint {
         Accounting.intensity(config); // validates the location before any work starts
         return new FootprintRun(config);
     }
+
+    /** A command started by {@link #startChild} and the run that meters its process tree. */
+    public record ChildRun(FootprintRun run, Process process) {}
+
+    /**
+     * Starts metering, then starts {@code command} and meters its process tree. The window, the
+     * counters' baselines and the CPU-time baseline are all taken before the process exists, so
+     * nothing it does is missed (meter detection takes a few hundred milliseconds; starting first
+     * and metering after lost that much of the command). When the command cannot be started the
+     * run is finished and the IOException thrown.
+     */
+    public static ChildRun startChild(FootprintConfig config, ProcessBuilder command) throws java.io.IOException {
+        Accounting.intensity(config);
+        var pid = new java.util.concurrent.atomic.AtomicLong(-1);
+        var meters = config.meters() != null ? config.meters()
+                : dev.greenml.footprint.meter.Meters.select(dev.greenml.footprint.meter.Meters.detect(config.root(),
+                        dev.greenml.footprint.meter.NvmlMeter.LIBRARY, pid::get, true));
+        FootprintRun run = new FootprintRun(config.withMeters(meters));
+        Process process;
+        try {
+            process = command.start();
+        } catch (java.io.IOException e) {
+            run.finish();
+            throw e;
+        }
+        pid.set(process.pid());
+        run.childStarted(process.pid());
+        return new ChildRun(run, process);
+    }
 }

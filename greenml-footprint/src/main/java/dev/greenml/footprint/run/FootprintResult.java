@@ -81,8 +81,13 @@ public record FootprintResult(String greenmlVersion, String runId, String projec
     public record Work(long flops, double gflopPerSecond, double joulesPerGflop, long bytesRead, long bytesWritten,
                        long bytesSent, double transferKWh, String transferSource) {}
 
-    /** Per-unit figures: e.g. 60000 samples → joules and grams CO2e per sample. */
-    public record PerUnit(String kind, long count, double joulesPerUnit, double gramsCo2ePerUnit) {}
+    /**
+     * Per-unit figures: e.g. 60000 samples → joules and grams CO2e per sample.
+     *
+     * @param basis the part of the run whose energy the units are charged: "whole run", or the
+     *              phases they were counted in ("phase 'teacher inference'")
+     */
+    public record PerUnit(String kind, long count, double joulesPerUnit, double gramsCo2ePerUnit, String basis) {}
 
     /** One point of the power time series: seconds since start → watts per component. */
     public record Sample(double seconds, Map<String, Double> watts) {

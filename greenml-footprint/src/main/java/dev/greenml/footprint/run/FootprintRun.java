@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  */
 public final class FootprintRun implements AutoCloseable, WorkListener {
 
-    private final FootprintConfig config;
+    private volatile FootprintConfig config;   // gains the pid once a metered child is started (Footprint.startChild)
     private final List<Meter> meters;
     private final String runId = UUID.randomUUID().toString();
     private final Instant start;
@@ -43,6 +43,8 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     private final Deque<PhaseNode> open = new ArrayDeque<>();
     private final List<PhaseNode> topPhases = new ArrayList<>();
     private final Map<String, Long> units = new LinkedHashMap<>();
+    // where each kind of unit was counted: the innermost open phases, null for outside any phase
+    private final Map<String, java.util.Set<PhaseNode>> unitPhases = new LinkedHashMap<>();
     private final LongAdder flops = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
@@ -74,6 +76,11 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
             }
         });
         sampler.start();
+    }
+
+    /** The child this run meters has started as {@code pid}: the reports name it. */
+    void childStarted(long pid) {
+        config = config.withProcess(pid, true);
     }
 
     /** The meters this run reads. */
@@ -141,6 +148,7 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
         synchronized (this) {
             if (result != null) throw new IllegalStateException("run already finished; cannot start phase '" + name + "'");
             PhaseNode parent = open.peek();
+            node.parent = parent;
             if (parent == null) topPhases.add(node);
             else parent.children.add(node);
             open.push(node);
@@ -180,9 +188,15 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
 
     // ---- work ----
 
-    /** Counts units of work for per-unit figures: run.units("samples", 64) after each batch. */
+    /**
+     * Counts units of work for per-unit figures: run.units("samples", 64) after each batch. Units
+     * counted inside phases are charged the energy of those phases only (teacher inferences the
+     * teacher-inference phase's, samples the training epochs'); units counted outside any phase
+     * are charged the whole run.
+     */
     public synchronized void units(String kind, long count) {
         units.merge(kind, count, Long::sum);
+        unitPhases.computeIfAbsent(kind, k -> new java.util.LinkedHashSet<>()).add(open.peek());
     }
 
     @Override public void flops(long count) { flops.add(count); }
@@ -253,8 +267,30 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
 
         List<PhaseResult> phases = topPhases.stream().map(p -> p.result(this)).toList();
         Accounting.Raw raw = new Accounting.Raw(runId, start, end, seconds, machine, used, total, components, intervals,
-                samples, phases, Map.copyOf(units), flops.sum(), bytesRead.sum(), bytesWritten.sum(), bytesSent.sum());
+                samples, phases, unitWork(seconds, total), flops.sum(), bytesRead.sum(), bytesWritten.sum(), bytesSent.sum());
         return Accounting.account(config, raw);
+    }
+
+    /** Each kind of unit with the energy it is charged and which part of the run that is (see {@link #units}). */
+    private Map<String, Accounting.UnitWork> unitWork(double seconds, Energy total) {
+        Map<String, Accounting.UnitWork> out = new LinkedHashMap<>();
+        units.forEach((kind, count) -> {
+            var where = unitPhases.get(kind);
+            if (where.contains(null)) {
+                out.put(kind, new Accounting.UnitWork(count, total.joules(), "whole run"));
+                return;
+            }
+            // a phase nested in another that also counted is already inside its parent's energy
+            List<PhaseNode> outer = where.stream().filter(p -> {
+                for (PhaseNode a = p.parent; a != null; a = a.parent) if (where.contains(a)) return false;
+                return true;
+            }).toList();
+            double joules = outer.stream().mapToDouble(p -> total(components(p.startJoules, p.endJoules, 0)).joules()).sum();
+            String basis = outer.size() == 1 ? "phase '" + outer.getFirst().name + "'"
+                    : outer.size() + " phases '" + outer.getFirst().name + "' … '" + outer.getLast().name + "'";
+            out.put(kind, new Accounting.UnitWork(count, joules, basis));
+        });
+        return out;
     }
 
     List<ComponentEnergy> components(double[] from, double[] to, double seconds) {
@@ -306,6 +342,7 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
         final double[] startJoules;
         final long startFlops;
         final List<PhaseNode> children = new ArrayList<>();
+        PhaseNode parent;
         Instant end;
         double[] endJoules;
         long endFlops;

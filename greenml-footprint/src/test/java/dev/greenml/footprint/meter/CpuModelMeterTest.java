@@ -73,6 +73,27 @@ class CpuModelMeterTest {
     }
 
     @Test
+    void thisProcessCpuClockMovesInStepsFinerThanTheTenMillisecondTick() {
+        ProcessCpuClock clock = ProcessCpuClock.best();
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"));
+        // the tests run with native access, as the launcher does: clock_gettime is the source on Linux
+        assertThat(clock.resolutionNanos()).isEqualTo(1);
+        long smallest = Long.MAX_VALUE, prev = clock.nanos();
+        long end = System.nanoTime() + 50_000_000L;
+        while (System.nanoTime() < end) {
+            long v = clock.nanos();
+            assertThat(v).isGreaterThanOrEqualTo(prev);
+            if (v > prev) smallest = Math.min(smallest, v - prev);
+            prev = v;
+        }
+        assertThat(smallest).as("smallest step, ns").isLessThan(1_000_000L);
+        CpuModelMeter m = CpuModelMeter.forSelf(java.nio.file.Path.of("/"));
+        assertThat(m.source()).contains("clock_gettime").contains("ns resolution");
+        assertThat(CpuModelMeter.forTree(java.nio.file.Path.of("/"), ProcessHandle.current().pid(), false).source())
+                .contains("10 ms clock ticks");
+    }
+
+    @Test
     void ramModelIntegratesResidentMemory() throws Exception {
         RamModelMeter m = new RamModelMeter(() -> 2L << 30, "2 GiB"); // 2 GiB → 0.745 W
         Thread.sleep(200);

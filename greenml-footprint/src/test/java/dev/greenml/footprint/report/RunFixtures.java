@@ -58,7 +58,7 @@ final class RunFixtures {
                 new Carbon(grams, 50, "FR", "OWID/Ember", "2023", "lifecycle", false, 1.2, "explicit", "modelled", 0.5),
                 new WaterUse(true, total / 3.6e6 * 1.8, "WUE 1.8 L/kWh (given)", "modelled", 0.5, ""),
                 new Work(epochs * 1_000_000_000L, 1.0, 2.0, 1000, 2000, 0, 1e-6, "storage factor"),
-                List.of(new PerUnit("samples", 6000L * epochs, total / (6000.0 * epochs), grams / (6000.0 * epochs))),
+                List.of(new PerUnit("samples", 6000L * epochs, total / (6000.0 * epochs), grams / (6000.0 * epochs), "whole run")),
                 phases, samples, Map.of("interval_s", "1.0"), List.of(), null);
     }
 

@@ -90,6 +90,38 @@ class FootprintRunTest {
     }
 
     @Test
+    void unitsCountedInPhasesAreChargedThosePhasesOnly() throws IOException {
+        FootprintResult r;
+        try (FootprintRun run = start()) {
+            try (var p = run.phase("teacher inference")) {
+                spend(1.0);
+                run.units("teacher inferences", 100);
+            }
+            for (int e = 1; e <= 2; e++) {
+                try (var p = run.phase("epoch " + e)) {
+                    spend(3.0);
+                    try (var inner = run.phase("step")) {
+                        run.units("samples", 50);   // counted in a nested phase: still the epoch's energy, counted once
+                    }
+                    run.units("samples", 50);
+                }
+            }
+            spend(10.0);   // evaluation and saving, outside the phases
+            run.units("files", 1);
+            r = run.finish();
+        }
+        var byKind = new java.util.HashMap<String, FootprintResult.PerUnit>();
+        r.units().forEach(u -> byKind.put(u.kind(), u));
+        assertThat(byKind.get("teacher inferences").joulesPerUnit()).isCloseTo(1.0 / 100, within(1e-12));
+        assertThat(byKind.get("teacher inferences").basis()).isEqualTo("phase 'teacher inference'");
+        assertThat(byKind.get("samples").joulesPerUnit()).isCloseTo(6.0 / 200, within(1e-12));
+        assertThat(byKind.get("samples").basis()).isEqualTo("2 phases 'epoch 1' … 'epoch 2'");
+        assertThat(byKind.get("files").joulesPerUnit()).isCloseTo(17.0, within(1e-9));
+        assertThat(byKind.get("files").basis()).isEqualTo("whole run");
+        assertThat(Summary.text(r)).contains("0.0100 J per teacher inference (phase 'teacher inference')");
+    }
+
+    @Test
     void samplerRecordsAPowerTimeSeries() throws Exception {
         FootprintResult r;
         try (FootprintRun run = Footprint.start(FootprintConfig.defaults().withRoot(root)
@@ -138,7 +170,7 @@ class FootprintRunTest {
                 "joules_per_gflop", "transfer_kwh", "transfer_method", "transfer_source");
         assertThat(keys(j.get("meters").get(0))).containsExactly("component", "id", "method", "note", "source", "uncertainty");
         assertThat(keys(j.get("machine"))).containsExactly("cpu_model", "gpus", "jvm", "logical_cpus", "os", "ram_total_bytes");
-        assertThat(keys(j.get("units").get(0))).containsExactly("count", "grams_co2e_per_unit", "joules_per_unit", "kind", "method");
+        assertThat(keys(j.get("units").get(0))).containsExactly("basis", "count", "grams_co2e_per_unit", "joules_per_unit", "kind", "method");
     }
 
     @Test
