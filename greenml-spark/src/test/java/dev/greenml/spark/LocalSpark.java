@@ -16,7 +16,7 @@ final class LocalSpark {
     static synchronized JavaSparkContext context() {
         if (sc == null) {
             SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("greenml-spark-tests")
-                    .set("spark.ui.enabled", "false")
+                    .set("spark.ui.enabled", "false").set("spark.serializer", System.getProperty("test.serializer", "org.apache.spark.serializer.JavaSerializer"))
                     .set("spark.driver.host", "127.0.0.1");
             sc = new JavaSparkContext(conf);
             sc.setLogLevel("WARN");
