@@ -34,6 +34,12 @@ final class HostPower {
         return w + " W/core (" + m.source() + ")" + (m.isDefault() ? "; " + m.note() : "");
     }
 
+    /** CPU time of this whole JVM (all threads) in nanoseconds, or -1 when the JVM cannot say. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
     /** CPU time of the calling thread in nanoseconds (user + system). */
     static long threadCpuNanos() {
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param taskCpuSeconds   Σ thread CPU time of those tasks (ThreadMXBean), measured
  * @param driverCpuSeconds thread CPU time of the driver thread that ran {@code fit} (averaging,
  *                         broadcasts), measured
+ * @param driverJvmCpuSeconds CPU time of the whole driver JVM during {@code fit}, all threads (Spark's
+ *                         scheduler, JIT, GC; in local mode the tasks too), measured; for context, not
+ *                         converted to energy (in local mode it contains the tasks' time); -1 when unknown
  * @param energyJoules     (task + driver CPU seconds) × watts per core of the machine each ran on, modelled
  * @param energyMethod     always "modelled"
  * @param energySource     how: the CPU time and the watts per core with their table
@@ -23,7 +26,8 @@ import java.util.Map;
  *                         contribution back (4 bytes a float; serialization framing not counted)
  * @param notCounted       what the figures leave out
  */
-public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuSeconds, double energyJoules,
+public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuSeconds, double driverJvmCpuSeconds,
+                             double energyJoules,
                              String energyMethod, String energySource, double uncertainty, double co2eGrams,
                              String intensity, double pue, long transferBytes, String notCounted) {
 
@@ -41,6 +45,7 @@ public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuS
         m.put("tasks", tasks);
         m.put("task_cpu_seconds", taskCpuSeconds);
         m.put("driver_cpu_seconds", driverCpuSeconds);
+        m.put("driver_jvm_cpu_seconds", driverJvmCpuSeconds);
         m.put("transfer_bytes", transferBytes);
         m.put("transfer_method", "counted from payload sizes (floats × 4 + config JSON), not measured on a network");
         m.put("not_counted", notCounted);
@@ -51,8 +56,9 @@ public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuS
     public String summary() {
         return String.format(java.util.Locale.ROOT,
                 "energy %.1f J ±%.0f%% (modelled: %s)%nCO2e %.4f g (modelled; %s, PUE %.2f)%n"
-                        + "moved %,d bytes between driver and tasks (counted, not measured); CPU %.2f s in %d tasks + %.2f s driver",
-                energyJoules, uncertainty * 100, energySource, co2eGrams, intensity, pue, transferBytes, taskCpuSeconds, tasks,
-                driverCpuSeconds);
+                        + "CPU %.2f s in %d tasks + %.2f s driver thread (the driver JVM used %.2f s on all its threads meanwhile)%n"
+                        + "moved %,d bytes between driver and tasks (counted, not measured)",
+                energyJoules, uncertainty * 100, energySource, co2eGrams, intensity, pue, taskCpuSeconds, tasks,
+                driverCpuSeconds, driverJvmCpuSeconds, transferBytes);
     }
 }

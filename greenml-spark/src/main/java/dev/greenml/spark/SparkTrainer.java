@@ -192,7 +192,7 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("the training RDD has no partitions; give it at least one partition of rows");
         }
         Instant started = Instant.now();
-        long t0 = System.nanoTime(), driverCpu0 = HostPower.threadCpuNanos();
+        long t0 = System.nanoTime(), driverCpu0 = HostPower.threadCpuNanos(), jvmCpu0 = HostPower.processCpuNanos();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(rows.context());
 
         Model master = model.build(new Rng(options.seed()));
@@ -263,15 +263,18 @@ public final class SparkTrainer {
 
         double wall = (System.nanoTime() - t0) / 1e9;
         double driverCpu = (HostPower.threadCpuNanos() - driverCpu0) / 1e9;
+        long jvmCpu1 = HostPower.processCpuNanos();
+        double jvmCpu = jvmCpu0 < 0 || jvmCpu1 < 0 ? -1 : (jvmCpu1 - jvmCpu0) / 1e9;
         TdpTable.Match driverPower = HostPower.lookup();
         double joules = taskJoules + driverCpu * driverPower.wattsPerCore();
         String source = "thread CPU time (ThreadMXBean) of the training tasks × " + String.join("; ", sources)
                 + (sources.contains(HostPower.describe(driverPower)) ? "" : "; driver thread × " + HostPower.describe(driverPower));
         double grams = grid.gramsCo2e(List.of(new EnergyInterval(started, Instant.now(), joules / 3.6e6)), pue);
-        var footprint = new SparkFootprint(tasks, taskCpu, driverCpu, joules, "modelled", source, CpuModelMeter.UNCERTAINTY, grams,
+        var footprint = new SparkFootprint(tasks, taskCpu, driverCpu, jvmCpu, joules, "modelled", source, CpuModelMeter.UNCERTAINTY, grams,
                 grid.describe(), pue, bytes,
-                "Spark's own threads (scheduler, block manager, network, serialization outside tasks), JIT and GC threads, "
-                        + "memory, idle power of the machines, and the network's energy for the bytes moved");
+                "Spark's own work around the tasks (scheduling, (de)serialization, block manager, network, packing the rows "
+                        + "once), JIT and GC threads, JVM start-up, memory, idle power of the machines, and the network's energy for "
+                        + "the bytes moved");
         return new SparkTrainResult(master, options, partitions, total, lossPerRound, wall, footprint);
     }
 

@@ -150,6 +150,8 @@ class SparkTrainerTest {
         assertThat(f.uncertainty()).isEqualTo(0.5);
         assertThat(f.tasks()).isEqualTo(6);
         assertThat(f.taskCpuSeconds()).isPositive();
+        // local mode: the tasks are threads of this JVM, so the JVM's CPU time contains theirs (/proc ticks are 10 ms)
+        assertThat(f.driverJvmCpuSeconds()).isGreaterThan(f.taskCpuSeconds() + f.driverCpuSeconds() - 0.05);
         assertThat(f.energyJoules()).isPositive();
         assertThat(f.energySource()).contains("W/core").contains("ThreadMXBean");
         assertThat(f.co2eGrams()).isPositive();
