@@ -273,8 +273,8 @@ public final class SparkTrainer {
         var footprint = new SparkFootprint(tasks, taskCpu, driverCpu, jvmCpu, joules, "modelled", source, CpuModelMeter.UNCERTAINTY, grams,
                 grid.describe(), pue, bytes,
                 "Spark's own work around the tasks (scheduling, (de)serialization, block manager, network, packing the rows "
-                        + "once), JIT and GC threads, JVM start-up, memory, idle power of the machines, and the network's energy for "
-                        + "the bytes moved");
+                        + "once), JIT and GC threads, JVM start-up, memory, idle power of the machines, the bytes of the training rows "
+                        + "themselves reaching the executors, and the network's energy for the bytes moved");
         return new SparkTrainResult(master, options, partitions, total, lossPerRound, wall, footprint);
     }
 
