@@ -1,0 +1,234 @@
+package dev.greenml.spark;
+
+import dev.greenml.data.Dataset;
+import dev.greenml.footprint.carbon.Intensities;
+import dev.greenml.io.CsvData;
+import dev.greenml.io.safetensors.ModelFileException;
+import dev.greenml.nn.Mlp;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The {@code spark-submit} entry point: trains an MLP on a numeric CSV with {@link SparkTrainer}
+ * and writes a normal greenml model file ({@code greenml predict} and {@code greenml inspect} read
+ * it) with the training record and the footprint in its metadata.
+ *
+ * <pre>
+ * spark-submit --class dev.greenml.spark.SparkTrain --master local[2] … greenml-spark-0.1.0.jar \
+ *     --data data.csv --target y --layers 4,16,1 --partitions 2 --local-steps 4 --rounds 20 --out model.safetensors
+ * </pre>
+ *
+ * Exit codes: 0 done, 2 bad arguments or data (one line on stderr naming the problem and the fix),
+ * 1 anything else.
+ */
+public final class SparkTrain {
+
+    static final String USAGE = """
+            usage: spark-submit --class dev.greenml.spark.SparkTrain [spark options] greenml-spark.jar \\
+                     --data FILE.csv --target COLUMN --layers IN,HIDDEN,…,OUT --out MODEL.safetensors [options]
+              --master URL        Spark master when not given to spark-submit (e.g. local[2])
+              --data FILE         numeric CSV with a header row (as 'greenml train' reads)
+              --target COLUMN     the column to predict; the others are the features
+              --layers SPEC       MLP widths, the first = number of features (e.g. 4,16,1)
+              --activation NAME   relu | gelu | tanh | sigmoid (default relu)
+              --loss NAME         mse | cross-entropy (default mse; cross-entropy: the target holds class indices)
+              --optimizer NAME    sgd | adam | adamw (default adam)
+              --lr X              learning rate (default 0.001)
+              --batch-size N      rows per local step in each partition (default 32)
+              --partitions N      Spark partitions of the rows, one task each per round (default 2)
+              --local-steps K     optimizer steps per partition between two averagings (default 4)
+              --rounds R          averaging rounds, one Spark job each (default 20)
+              --seed N            initialisation and shuffling (default 42)
+              --country CC        grid intensity for CO2e (default: the world average, flagged)
+              --out FILE          where to write the model (safetensors)
+            """;
+
+    private SparkTrain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, null, System.out, System.err));
+    }
+
+    /** Bad arguments or data: the message is the whole story for the user. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Runs the command; uses {@code given} as the Spark context when not null (tests), else
+     * creates one and stops it at the end.
+     */
+    static int run(String[] args, JavaSparkContext given, PrintStream out, PrintStream err) {
+        Map<String, String> a;
+        try {
+            a = parse(args);
+            if (a.containsKey("help")) {
+                out.print(USAGE);
+                return 0;
+            }
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        JavaSparkContext sc = null;
+        try {
+            Path data = Path.of(required(a, "data")), outFile = Path.of(required(a, "out"));
+            String target = required(a, "target");
+            String loss = a.getOrDefault("loss", "mse");
+            Mlp.Config config = Mlp.Config.parse(required(a, "layers"), a.getOrDefault("activation", "relu"));
+            int partitions = intOption(a, "partitions", 2);
+            if (partitions < 1) throw new UsageException("--partitions must be at least 1, got " + partitions);
+            SparkTrainer.Builder b = SparkTrainer.builder(config)
+                    .optimizer(a.getOrDefault("optimizer", "adam"), floatOption(a, "lr", 1e-3f))
+                    .loss(loss)
+                    .batchSize(intOption(a, "batch-size", 32))
+                    .localSteps(intOption(a, "local-steps", 4))
+                    .rounds(intOption(a, "rounds", 20))
+                    .seed(longOption(a, "seed", 42));
+            if (a.containsKey("country")) b.grid(Intensities.country(a.get("country")));
+            SparkTrainer trainer = b.build();
+
+            Dataset dataset = CsvData.toDataset(CsvData.read(data), target, loss.equals("cross-entropy"), data.toString());
+            if (dataset.features() != config.inputs()) {
+                throw new UsageException("--layers starts with " + config.inputs() + " inputs but " + data + " has "
+                        + dataset.features() + " feature columns besides '" + target + "'; start --layers with " + dataset.features());
+            }
+            if (loss.equals("mse") && config.outputs() != 1) {
+                throw new UsageException("--layers ends with " + config.outputs() + " outputs but mse on one target column needs 1;"
+                        + " end --layers with 1 (or use --loss cross-entropy for classes)");
+            }
+
+            sc = given != null ? given : new JavaSparkContext(sparkConf(a));
+            out.printf(Locale.ROOT, "greenml-spark: %s on %s (%d rows × %d features), %d partitions, K=%d local steps, %d rounds, master %s%n",
+                    config, data, dataset.rows(), dataset.features(), partitions, trainer.options().localSteps(),
+                    trainer.options().rounds(), sc.master());
+            JavaRDD<TrainingRow> rows = sc.parallelize(SparkTrainer.rows(dataset), partitions).cache();
+            SparkTrainResult r = trainer.fit(rows);
+            for (int i = 0; i < r.rounds(); i++) {
+                if (i < 3 || i == r.rounds() - 1 || (i + 1) % 5 == 0) {
+                    out.printf(Locale.ROOT, "round %d/%d: training loss %.6f%n", i + 1, r.rounds(), r.lossPerRound().get(i));
+                }
+            }
+            double finalLoss = SparkTrainer.evaluate(r.model(), rows, loss);
+            rows.unpersist(false);
+            out.printf(Locale.ROOT, "%s over all rows after training: %.6f", loss, finalLoss);
+            if (loss.equals("mse")) out.printf(Locale.ROOT, " (predicting the mean: %.6f)", meanPredictorMse(dataset));
+            out.printf(Locale.ROOT, "%ntrained in %.2f s wall%n%s%n", r.wallSeconds(), r.footprint().summary());
+
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("data", data.toString());
+            extra.put("target", target);
+            extra.put("final_loss", finalLoss);
+            extra.put("spark_master", sc.master());
+            long bytes = r.save(outFile, extra);
+            out.printf(Locale.ROOT, "model: %s (%,d bytes)%n", outFile, bytes);
+            return 0;
+        } catch (UsageException | CsvData.DataException | IllegalArgumentException | ModelFileException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
+            err.println("error: " + e.getMessage() + " (" + e.getClass().getSimpleName() + "); check the path and its permissions");
+            return 2;
+        } catch (Exception e) {
+            err.println("error: " + e);
+            e.printStackTrace(err);
+            return 1;
+        } finally {
+            if (given == null && sc != null) sc.stop();
+        }
+    }
+
+    private static SparkConf sparkConf(Map<String, String> a) {
+        SparkConf conf = new SparkConf().setAppName("greenml-spark");
+        if (a.containsKey("master")) {
+            conf.setMaster(a.get("master"));
+        } else if (!conf.contains("spark.master")) {
+            throw new UsageException("no Spark master: pass --master local[2] here, or --master to spark-submit");
+        }
+        return conf;
+    }
+
+    static double meanPredictorMse(Dataset d) {
+        double mean = 0;
+        for (float t : d.targets()) mean += t;
+        mean /= d.targets().length;
+        double s = 0;
+        for (float t : d.targets()) s += (t - mean) * (t - mean);
+        return s / d.targets().length;
+    }
+
+    private static final List<String> OPTIONS = List.of("master", "data", "target", "layers", "activation", "loss", "optimizer",
+            "lr", "batch-size", "partitions", "local-steps", "rounds", "seed", "country", "out");
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                m.put("help", "");
+                continue;
+            }
+            if (!arg.startsWith("--")) throw new UsageException("unexpected argument '" + arg + "'; options start with -- (see --help)");
+            String name = arg.substring(2), value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (!OPTIONS.contains(name)) {
+                throw new UsageException("unknown option --" + name + "; known: --" + String.join(", --", OPTIONS));
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) throw new UsageException("--" + name + " needs a value (see --help)");
+                value = args[++i];
+            }
+            if (m.put(name, value) != null) throw new UsageException("--" + name + " is given twice; give it once");
+        }
+        return m;
+    }
+
+    private static String required(Map<String, String> a, String name) {
+        String v = a.get(name);
+        if (v == null || v.isBlank()) throw new UsageException("--" + name + " is required (see --help)");
+        return v;
+    }
+
+    private static int intOption(Map<String, String> a, String name, int dflt) {
+        String v = a.get(name);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static long longOption(Map<String, String> a, String name, long dflt) {
+        String v = a.get(name);
+        if (v == null) return dflt;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static float floatOption(Map<String, String> a, String name, float dflt) {
+        String v = a.get(name);
+        if (v == null) return dflt;
+        try {
+            return Float.parseFloat(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+}

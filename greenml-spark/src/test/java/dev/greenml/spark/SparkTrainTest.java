@@ -1,0 +1,93 @@
+package dev.greenml.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.greenml.data.Dataset;
+import dev.greenml.io.ModelFile;
+import dev.greenml.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit entry point, run in this JVM on the shared local Spark context. */
+class SparkTrainTest {
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = SparkTrain.run(args, LocalSpark.context(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Path csv(Path dir, Dataset d) throws Exception {
+        StringBuilder s = new StringBuilder("x0,x1,x2,x3,y\n");
+        for (int r = 0; r < d.rows(); r++) {
+            for (int c = 0; c < 4; c++) s.append(d.x()[r * 4 + c]).append(',');
+            s.append(d.targets()[r]).append('\n');
+        }
+        Path f = dir.resolve("data.csv");
+        Files.writeString(f, s);
+        return f;
+    }
+
+    @Test
+    void trainsFromACsvAndWritesAModelFileGreenmlLoads(@TempDir Path dir) throws Exception {
+        Dataset data = TestData.regression(300, 21);
+        Path file = csv(dir, data), model = dir.resolve("m.safetensors");
+        Run r = run("--data", file.toString(), "--target", "y", "--layers", "4,16,1", "--activation", "tanh", "--lr", "0.02",
+                "--partitions", "3", "--local-steps", "4", "--rounds", "10", "--out", model.toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("3 partitions, K=4 local steps, 10 rounds").contains("round 10/10")
+                .contains("(modelled:").contains("model: " + model);
+        ModelFile.Loaded loaded = ModelFile.load(model);
+        String training = loaded.metadata().get(ModelFile.TRAINING);
+        assertThat(training).contains("\"trainer\":\"spark-parameter-averaging\"").contains("\"partitions\":3")
+                .contains("\"target\":\"y\"").contains("\"rows\":300");
+        assertThat(loaded.metadata().get(ModelFile.FOOTPRINT)).contains("\"energy_method\":\"modelled\"");
+        // the file's model scores what the run reported, and beats predicting the mean
+        double recorded = new com.fasterxml.jackson.databind.ObjectMapper().readTree(training).path("final_loss").asDouble();
+        double reloaded = Trainer.evaluate(loaded.model(), data, "mse", 1024).loss();
+        assertThat(reloaded).isCloseTo(recorded, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(reloaded).isLessThan(0.5 * TestData.meanPredictorMse(data));
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+        Path file = csv(dir, TestData.regression(20, 22)), out = dir.resolve("m.safetensors");
+        String[][] cases = {
+            {"--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--local-steps", "0", "--out", out.toString()},
+            {"--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--partitions", "0", "--out", out.toString()},
+            {"--data", file.toString(), "--target", "y", "--layers", "3,8,1", "--out", out.toString()},
+            {"--data", file.toString(), "--target", "nope", "--layers", "4,8,1", "--out", out.toString()},
+            {"--data", dir.resolve("missing.csv").toString(), "--target", "y", "--layers", "4,8,1", "--out", out.toString()},
+            {"--data", file.toString(), "--target", "y", "--layers", "4,8,1"},
+            {"--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--out", out.toString(), "--rounds", "ten"},
+            {"--epochs", "3"},
+        };
+        String[] expected = {
+            "error: local steps K must be at least 1, got 0",
+            "error: --partitions must be at least 1, got 0",
+            "error: --layers starts with 3 inputs but",
+            "error: " + file + ": no column named 'nope'",
+            "error: " + dir.resolve("missing.csv") + ": file not found",
+            "error: --out is required",
+            "error: --rounds must be a whole number, got 'ten'",
+            "error: unknown option --epochs",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Run r = run(cases[i]);
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(r.err()).startsWith(expected[i]);
+            assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        }
+        assertThat(Files.exists(out)).isFalse();
+    }
+}
