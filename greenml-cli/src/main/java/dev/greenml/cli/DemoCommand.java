@@ -62,6 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (steps <= 0) throw new UserError("--steps must be at least 1, got " + steps);
         if (batchSize <= 0) throw new UserError("--batch-size must be at least 1, got " + batchSize);
+        OutputPaths.checkWritableFile("--out", out);
         Output o = new Output(spec.commandLine(), json);
         long t0 = System.nanoTime();
         o.log("%s", backendOptions.apply());

@@ -324,6 +324,11 @@ final class GptTraining {
         return crc.getValue();
     }
 
+    /** True when --tokenizer names a file rather than "byte" or "bpe". */
+    static boolean isTokenizerFile(String tokenizer) {
+        return !tokenizer.equals("byte") && !tokenizer.equals("bpe");
+    }
+
     /** m.safetensors → m.tokenizer.json */
     static Path tokenizerPathBeside(Path model) {
         String name = model.getFileName().toString();

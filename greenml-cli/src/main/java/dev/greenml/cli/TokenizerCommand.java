@@ -37,6 +37,8 @@ public final class TokenizerCommand implements Runnable {
 
         @Override public Integer call() throws Exception {
             Output o = new Output(spec.commandLine(), json);
+            if (!data.equalsIgnoreCase(Corpus.KJV)) OutputPaths.refuseSameFile("--out", out, "--data", Path.of(data));
+            OutputPaths.checkWritableFile("--out", out);
             String text = Corpus.load(data);
             long t0 = System.nanoTime();
             BpeTokenizer t = BpeTokenizer.train(text, vocab);

@@ -153,8 +153,27 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The files this run will write, checked before any data is read: none may be one of its
+     * inputs, and each place must take new files, so that a bad path fails now and not after training.
+     */
+    private void checkOutputs() {
+        RunOptions r = runOptions;
+        OutputPaths.refuseSameFile("--out", out, "--data", data);
+        OutputPaths.refuseSameFile("--run-dir", r.runDir, "--data", data);
+        OutputPaths.refuseSameFile("--out", out, "--run-dir", r.runDir != null ? r.runDir : r.resume);
+        if ("gpt".equals(model) && GptTraining.isTokenizerFile(gpt.tokenizer)) {
+            OutputPaths.refuseSameFile("--out", out, "--tokenizer", Path.of(gpt.tokenizer));
+        }
+        if (out != null) OutputPaths.checkWritableFile("--out", out);
+        if (r.runDir != null) OutputPaths.checkWritableDirectory("--run-dir " + r.runDir, r.runDir);
+        else if (r.resume != null) OutputPaths.checkWritableDirectory("--resume " + r.resume, r.resume);
+        else OutputPaths.checkWritableDirectory("the run directory runs/ (give another with --run-dir)", Path.of("runs"));
+    }
+
     @Override public Integer call() throws Exception {
         refuseIgnoredOptions();
+        checkOutputs();
         if ("gpt".equals(model)) return new GptTraining(this, gpt).call();
         Output o = new Output(spec.commandLine(), json);
         TrainConfig config;
