@@ -152,7 +152,7 @@ final class GptSession {
             long bytes;
             try {
                 bytes = saveModel(dir.model(), "final (" + status + ")");
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | java.io.UncheckedIOException | dev.greenml.io.safetensors.ModelFileException e) {
                 throw failed(dir.model().toString(), e);
             }
             Path modelFile = dir.model(), tokFile = GptTraining.tokenizerPathBeside(dir.model());
@@ -389,7 +389,7 @@ final class GptSession {
 
     /** As TrainingSession's: run.json says "failed" with the reason, and the error names the user's path. */
     private UserError failed(String what, Exception e) {
-        failure = "cannot write " + what + ": " + OutputPaths.reason(e);
+        failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
         } catch (RuntimeException ignored) {

@@ -78,6 +78,12 @@ final class OutputPaths {
         }
     }
 
+    /** "cannot write WHAT: why"; a model file's own error already says that, naming the file. */
+    static String cannotWrite(String what, Exception e) {
+        if (e instanceof dev.greenml.io.safetensors.ModelFileException) return e.getMessage();
+        return "cannot write " + what + ": " + reason(e);
+    }
+
     /** Why a write failed, in a few words and without the temporary file's name: for "cannot write X: …". */
     static String reason(Throwable e) {
         if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) e = u.getCause();

@@ -198,7 +198,7 @@ final class TrainingSession {
             long bytes;
             try {
                 bytes = saveModel(dir.model(), "final (" + status + ")");
-            } catch (java.io.UncheckedIOException e) {
+            } catch (java.io.UncheckedIOException | dev.greenml.io.safetensors.ModelFileException e) {
                 throw failed(dir.model().toString(), e);
             }
             if (out != null) {
@@ -448,7 +448,7 @@ final class TrainingSession {
      * and the error names the user's path.
      */
     private UserError failed(String what, Exception e) {
-        String error = "cannot write " + what + ": " + OutputPaths.reason(e);
+        String error = OutputPaths.cannotWrite(what, e);
         failure = error;
         try {
             writeRun("failed");
