@@ -144,6 +144,13 @@ class InputChecksTest {
     }
 
     @Test
+    void generateOnAnMlpPointsToPredict() throws Exception {
+        Path model = mlp("m.safetensors", 2, 8, 1);
+        rejected(greenml("generate", "--model", model, "--tokens", 3), "generate", "architecture 'mlp'", "not a GPT",
+                "greenml predict --model " + model);
+    }
+
+    @Test
     void aTeacherThatCannotRunOnFashionMnistSaysWhatWould() throws Exception {
         Path small = mlp("cls.safetensors", 4, 8, 3);
         String line = rejected(greenml("distill", "--teacher", small, "--student-layers", "4,64,3", "--data", dir,
