@@ -64,10 +64,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
         if (rounds < 1 || latencyCalls < 1 || throughputBatches < 1) throw new UserError("--rounds, --latency-calls and --throughput-batches must be at least 1");
-        o.log("%s", backendOptions.apply());
+        FashionData.dir(data);   // before the models load: a wrong --data fails first
         List<Entry> entries = new ArrayList<>();
         for (Path p : models) {
             ModelFile.Loaded l = ModelFile.load(p);
+            FashionData.requireImageClassifier(p, l.model(), "compare, which measures image classifiers on Fashion-MNIST,");
             l.model().eval();
             String label = p.getFileName().toString();
             for (Entry e : entries) if (e.label.equals(label)) label = p.toString();
@@ -80,6 +81,7 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new UserError(e.file + " takes " + e.model.config().inputFeatures() + " inputs but the data has " + test.features() + " features");
             }
         }
+        o.log("%s", backendOptions.apply());   // after the input checks, so that a failed run prints one line
         int n = entries.size(), features = test.features();
         double[][] latencyUs = new double[n][rounds], rowsPerSecond = new double[n][rounds];
         // CPU time per inference: unlike wall time, it does not grow when other processes take the

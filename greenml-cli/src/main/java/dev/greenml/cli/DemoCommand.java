@@ -62,6 +62,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (steps <= 0) throw new UserError("--steps must be at least 1, got " + steps);
         if (batchSize <= 0) throw new UserError("--batch-size must be at least 1, got " + batchSize);
+        // checked before the data is generated (seconds of work), as train checks its own
+        if (batchSize > SplitMixBenchData.TRAIN_ROWS) {
+            throw new UserError("--batch-size must be at most the " + SplitMixBenchData.TRAIN_ROWS + " training rows, got " + batchSize);
+        }
+        if (!(lr > 0) || Float.isInfinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
+        OutputPaths.checkWritableFile("--out", out);
         Output o = new Output(spec.commandLine(), json);
         long t0 = System.nanoTime();
         o.log("%s", backendOptions.apply());

@@ -82,23 +82,28 @@ public final class DistillCommand implements Callable<Integer> {
         if (!(lr > 0)) throw new UserError("--lr must be positive, got " + lr);
         if (!(temperature > 0) || Float.isInfinite(temperature)) throw new UserError("--temperature must be a positive number, got " + temperature);
         if (!(alpha >= 0 && alpha <= 1)) throw new UserError("--alpha must be in [0, 1], got " + alpha);
+        OutputPaths.refuseSameFile("--out", out, "--teacher", teacher);
+        OutputPaths.checkWritableFile("--out", out);
+        FashionData.dir(data);
         Mlp.Config arch;
         try {
             arch = Mlp.Config.parse(studentLayers, activation);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        // the teacher is checked before the backend line and the meter start, so that a wrong one fails with one line
+        ModelFile.Loaded t = ModelFile.load(teacher);
+        Model teacherModel = t.model();
+        teacherModel.eval();
+        FashionData.requireImageClassifier(teacher, teacherModel, "distill, which trains on Fashion-MNIST,");
+        int in = teacherModel.config().inputFeatures(), classes = teacherModel.config().outputFeatures();
+        if (arch.inputs() != in || arch.outputs() != classes) {
+            throw new UserError("--student-layers " + studentLayers + " must start with the teacher's " + in + " inputs and end with its "
+                    + classes + " outputs, e.g. " + in + ",64," + classes);
+        }
         o.log("%s", backendOptions.apply());
         try (Metering metering = Metering.start(footprint, "greenml-distill", footprintOut.besideOutput(out))) {
             var run = metering.run;
-            ModelFile.Loaded t = ModelFile.load(teacher);
-            Model teacherModel = t.model();
-            teacherModel.eval();
-            int in = teacherModel.config().inputFeatures(), classes = teacherModel.config().outputFeatures();
-            if (arch.inputs() != in || arch.outputs() != classes) {
-                throw new UserError("--student-layers " + studentLayers + " must start with the teacher's " + in + " inputs and end with its "
-                        + classes + " outputs, e.g. " + in + ",64," + classes);
-            }
             FashionMnist.Splits splits = FashionData.load(data);
             Dataset train = splits.train(), test = splits.test();
             if (train.features() != in) throw new UserError("the teacher takes " + in + " inputs but the data has " + train.features() + " features");

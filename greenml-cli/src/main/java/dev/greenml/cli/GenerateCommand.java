@@ -67,7 +67,6 @@ public final class GenerateCommand implements Callable<Integer> {
         Output o = new Output(spec.commandLine(), json);
         if (tokens <= 0) throw new UserError("--tokens must be positive, got " + tokens);
         Sampler sampler = new Sampler(temperature, topK, topP, seed);
-        o.log("%s", backendOptions.apply());
         try (Metering metering = Metering.start(footprint, "greenml-generate", footprintOut.inWorkingDirectory("generate"))) {
             var run = metering.run;
             Gpt gpt = run.phase("load", () -> Gpt2Checkpoint.load(model, heads));
@@ -75,6 +74,7 @@ public final class GenerateCommand implements Callable<Integer> {
             Tokenizer tok = loadTokenizer();
             int[] promptIds = tok.encode(prompt);
             if (promptIds.length == 0) throw new UserError("--prompt is empty; give at least one character");
+            o.log("%s", backendOptions.apply());   // after the model and prompt checks, so that a failed run prints one line
             o.log("model: %s, %,d parameters; prompt %d tokens", gpt.config(), gpt.parameterCount(), promptIds.length);
             int context = gpt.config().context();
             if (promptIds.length > context) {   // the generator reads only the last context tokens: say so, not silently

@@ -66,6 +66,7 @@ final class GptSession {
     private long stepAtFirstEvaluation = -1;
     private long lastCheckpointStep = -1;
     private Map<String, Object> lastCheckpoint;
+    private String failure;                        // why the end of the run failed ("failed" in run.json), or null
     private float lastLoss = Float.NaN;
     private long trainNanos, sessionFirstStep;
     private final String previousParallelism;   // how the resumed run used its threads; null for a new run
@@ -150,14 +151,23 @@ final class GptSession {
 
             training.put("steps", done);   // the model file's record: steps done
             training.put("planned_steps", trainer.plannedSteps());
-            long bytes = saveModel(dir.model(), "final (" + status + ")");
+            long bytes;
+            try {
+                bytes = saveModel(dir.model(), "final (" + status + ")");
+            } catch (IOException | java.io.UncheckedIOException | dev.greenml.io.safetensors.ModelFileException e) {
+                throw failed(dir.model().toString(), e);
+            }
             Path modelFile = dir.model(), tokFile = GptTraining.tokenizerPathBeside(dir.model());
             if (out != null) {
                 modelFile = out.toAbsolutePath();
                 tokFile = GptTraining.tokenizerPathBeside(modelFile);
-                if (modelFile.getParent() != null) Files.createDirectories(modelFile.getParent());
-                AtomicFiles.write(modelFile, os -> Files.copy(dir.model(), os));
-                Tokenizers.write(tokFile, tok);
+                try {
+                    if (modelFile.getParent() != null) Files.createDirectories(modelFile.getParent());
+                    AtomicFiles.write(modelFile, os -> Files.copy(dir.model(), os));
+                    Tokenizers.write(tokFile, tok);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    throw failed("--out " + out, e);
+                }
                 run.bytesWritten(bytes + Files.size(tokFile));
             }
             writeRun(status);
@@ -381,6 +391,17 @@ final class GptSession {
         return m;
     }
 
+    /** As TrainingSession's: run.json says "failed" with the reason, and the error names the user's path. */
+    private UserError failed(String what, Exception e) {
+        failure = OutputPaths.cannotWrite(what, e);
+        try {
+            writeRun("failed");
+        } catch (RuntimeException ignored) {
+            // the run directory itself may be what cannot be written; the error line still says why
+        }
+        return new UserError(failure + " (training itself finished; " + dir.runJson() + " records the failure)");
+    }
+
     private void writeRun(String status) {
         training.put("steps", trainer.stepsDone());
         training.put("planned_steps", trainer.plannedSteps());
@@ -393,6 +414,7 @@ final class GptSession {
         RunRecord.addTail(r, budget, verdict, totals.soFar(run), lastCheckpoint, status);
         boolean ended = !status.equals("running");
         r.put("tokenizer_file", ended ? "model.tokenizer.json" : null);
+        RunRecord.addFailure(r, failure, dir);
         dir.writeRun(r);
     }
 }

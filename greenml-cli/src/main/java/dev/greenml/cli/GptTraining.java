@@ -134,6 +134,10 @@ final class GptTraining {
         int[] train = ids[0], val = ids[1];
         o.hold("data: %s, %,d characters → %,d train + %,d validation tokens (%s tokenizer, vocab %d)", spec, text.length(),
                 train.length, val.length, tok.toJson().path("type").asText(), tok.vocabSize());
+        if (ckpt == null && opt.tokenizer.equals("bpe") && tok.vocabSize() < opt.vocab) {
+            o.hold("note: the vocabulary stopped at %d of --vocab %d: no pair of tokens repeats in the training text any more",
+                    tok.vocabSize(), opt.vocab);
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("data", spec);
         data.put("characters", text.length());
@@ -162,8 +166,11 @@ final class GptTraining {
             planResumedSchedule(ckpt, trainer, dir);
         }
         o.hold("%s", cmd.backendOptions.apply());
-        o.hold("model: %s, %,d parameters; adamw lr %s (warm-up %d, cosine to lr/10), weight decay %s on matrices, batch %d × %d tokens",
-                arch, model.parameterCount(), cmd.lr, opt.warmup, weightDecay, cmd.batchSize, arch.context());
+        // the warm-up that runs: --warmup, capped at half of a short schedule's steps
+        long warmup = trainer.warmupSteps();
+        String warmupNote = warmup == opt.warmup ? "" : " (--warmup " + opt.warmup + " capped at half of the " + trainer.plannedSteps() + " steps)";
+        o.hold("model: %s, %,d parameters; adamw lr %s (warm-up %d%s, cosine to lr/10), weight decay %s on matrices, batch %d × %d tokens",
+                arch, model.parameterCount(), cmd.lr, warmup, warmupNote, weightDecay, cmd.batchSize, arch.context());
 
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("data", spec);
@@ -173,12 +180,15 @@ final class GptTraining {
         training.put("optimizer", "adamw betas (0.9, 0.95), decay on rank>=2 tensors");
         training.put("lr", cmd.lr);
         training.put("weight_decay", weightDecay);
-        training.put("warmup", opt.warmup);
+        training.put("warmup", warmup);
+        if (warmup != opt.warmup) training.put("warmup_requested", opt.warmup);
         training.put("steps", trainer.stepsDone());   // steps done; GptSession keeps it current
         training.put("batch_size", cmd.batchSize);
         training.put("seed", cmd.seed);
         training.put("max_steps", opt.steps);
-        training.put("tokenizer", tok.toJson().path("type").asText());
+        // a tokenizer file is recorded by name (its type alone, "bpe", would read as one trained here)
+        training.put("tokenizer", isTokenizerFile(opt.tokenizer) ? opt.tokenizer : tok.toJson().path("type").asText());
+        if (isTokenizerFile(opt.tokenizer)) training.put("tokenizer_type", tok.toJson().path("type").asText());
         long tokensPerStep = (long) cmd.batchSize * Math.min(arch.context(), train.length - 1);
         GptSession session = new GptSession(o, settings.budget(), metering, dir, ckpt, model, trainer, tok, opt, resumable, training,
                 data, cmd.out, tokensPerStep, cmd.seed, samplePrompt(spec, text, cut));
@@ -352,6 +362,11 @@ final class GptTraining {
         }
         crc.update(b.flip());
         return crc.getValue();
+    }
+
+    /** True when --tokenizer names a file rather than "byte" or "bpe". */
+    static boolean isTokenizerFile(String tokenizer) {
+        return !tokenizer.equals("byte") && !tokenizer.equals("bpe");
     }
 
     /** m.safetensors → m.tokenizer.json */

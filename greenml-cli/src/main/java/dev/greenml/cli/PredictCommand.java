@@ -48,6 +48,9 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
+        OutputPaths.refuseSameFile("--output", output, "--input", input);
+        OutputPaths.refuseSameFile("--output", output, "--model", model);
+        OutputPaths.checkWritableFile("--output", output);
         try (Metering metering = Metering.start(footprint, "greenml-predict", footprintOut.besideOutput(output))) {
             return run(o, metering);
         }
@@ -56,6 +59,7 @@ public final class PredictCommand implements Callable<Integer> {
     private int run(Output o, Metering metering) throws Exception {
         var run = metering.run;
         ModelFile.Loaded loaded = ModelFile.load(model);
+        ModelKinds.refuseGpt(model, loaded.model(), "predict, which reads feature columns from a CSV file,");
         run.bytesRead(loaded.fileSizeBytes() + java.nio.file.Files.size(input));
         CsvData.Table table = CsvData.read(input);
         if (drop != null) table = dropColumn(table, drop, input.toString());

@@ -72,13 +72,31 @@ public final class PruneCommand implements Callable<Integer> {
         DType storage = QuantizeCommand.dtype(dtype);
         if (fineTuneEpochs < 0) throw new UserError("--fine-tune-epochs must be 0 or more, got " + fineTuneEpochs);
         if (fineTuneEpochs > 0 && data == null) throw new UserError("--fine-tune-epochs needs --data fashion-mnist (or a directory of IDX files)");
+        // every input is checked before the pruning, so that a wrong option fails at once with one line
+        if (!(sparsity >= 0 && sparsity < 1)) {
+            throw new UserError("--sparsity must be in [0, 1): the fraction of weights set to zero, got " + sparsity);
+        }
+        var parsed = spec.commandLine().getParseResult();
+        if (fineTuneEpochs == 0) {
+            for (String name : List.of("--lr", "--batch-size", "--seed")) {
+                if (parsed.hasMatchedOption(name)) {
+                    throw new UserError(name + " applies to fine-tuning only; add --fine-tune-epochs N (and --data), or remove it");
+                }
+            }
+        }
+        if (!(lr > 0) || Float.isInfinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
+        if (batchSize < 1) throw new UserError("--batch-size must be at least 1, got " + batchSize);
+        if (data != null) FashionData.dir(data);
+        OutputPaths.refuseSameFile("--out", out, "--model", model);
+        OutputPaths.checkWritableFile("--out", out);
+        ModelFile.Loaded loaded = ModelFile.load(model);
+        if (!ModuleTree.quantized(loaded.model()).isEmpty()) {
+            throw new UserError(model + " is int8-quantized; prune the float model, then quantize");
+        }
+        if (data != null) FashionData.requireImageClassifier(model, loaded.model(), "--data " + data + " (Fashion-MNIST)");
         o.log("%s", backendOptions.apply());
         try (Metering metering = Metering.start(footprint, "greenml-prune", footprintOut.besideOutput(out))) {
             var run = metering.run;
-            ModelFile.Loaded loaded = ModelFile.load(model);
-            if (!ModuleTree.quantized(loaded.model()).isEmpty()) {
-                throw new UserError(model + " is int8-quantized; prune the float model, then quantize");
-            }
             var m = loaded.model();
             Pruning.Masks masks = Pruning.magnitude(m, sparsity, global);
             o.log("pruned %,d of %,d weights (%.2f%%, %s)", masks.pruned(), masks.total(), 100.0 * masks.pruned() / masks.total(),
@@ -131,8 +149,8 @@ public final class PruneCommand implements Callable<Integer> {
             }
             long bytes = ModelFile.save(out, m, meta, new ModelFile.Storage(storage, !dense));
             run.bytesWritten(bytes);
-            o.text("%s: %,d bytes → %s: %,d bytes (%.2f× smaller), %.2f%% of weights zero%s", model, loaded.fileSizeBytes(), out, bytes,
-                    (double) loaded.fileSizeBytes() / bytes, 100.0 * masks.pruned() / masks.total(),
+            o.text("%s: %,d bytes → %s: %,d bytes (%s), %.2f%% of weights zero%s", model, loaded.fileSizeBytes(), out, bytes,
+                    QuantizeCommand.sizeChange(loaded.fileSizeBytes(), bytes), 100.0 * masks.pruned() / masks.total(),
                     after == null ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * after));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("command", "prune");

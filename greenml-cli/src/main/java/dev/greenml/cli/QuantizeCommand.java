@@ -42,6 +42,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         Output o = new Output(spec.commandLine(), json);
         DType storage = dtype(dtype);
         if (noInt8 && storage == DType.F32) throw new UserError("--no-int8 with --dtype f32 would only copy the file; give --dtype f16 or bf16");
+        OutputPaths.refuseSameFile("--out", out, "--model", model);
+        OutputPaths.checkWritableFile("--out", out);
         ModelFile.Loaded loaded = ModelFile.load(model);
         if (!ModuleTree.quantized(loaded.model()).isEmpty() && !noInt8) {
             throw new UserError(model + " is already int8-quantized; quantize the float model it came from");
@@ -58,8 +60,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         meta.put("greenml.compression", Output.toJson(record));
         long bytes = ModelFile.save(out, loaded.model(), meta, new ModelFile.Storage(storage, false));
         double ratio = (double) loaded.fileSizeBytes() / bytes;
-        o.text("%s: %,d bytes → %s: %,d bytes (%.2f× smaller); %d layer(s) int8, other tensors %s", model, loaded.fileSizeBytes(),
-                out, bytes, ratio, layers, dtype.toLowerCase(Locale.ROOT));
+        o.text("%s: %,d bytes → %s: %,d bytes (%s); %d layer(s) int8, other tensors %s", model, loaded.fileSizeBytes(),
+                out, bytes, sizeChange(loaded.fileSizeBytes(), bytes), layers, dtype.toLowerCase(Locale.ROOT));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command", "quantize");
         result.put("model_file", model.toAbsolutePath().toString());
@@ -71,6 +73,16 @@ public final class QuantizeCommand implements Callable<Integer> {
         result.put("dtype", dtype.toLowerCase(Locale.ROOT));
         o.result(result);
         return 0;
+    }
+
+    /**
+     * "smaller by 1.80×", "larger by 1.16×" or "the same size": a file can grow (a tiny model whose
+     * scales and metadata outweigh the int8 savings), and "0.86× smaller" would hide that.
+     */
+    static String sizeChange(long before, long after) {
+        if (after == before) return "the same size";
+        return after < before ? String.format(Locale.ROOT, "smaller by %.2f×", (double) before / after)
+                : String.format(Locale.ROOT, "larger by %.2f×", (double) after / before);
     }
 
     static DType dtype(String s) {

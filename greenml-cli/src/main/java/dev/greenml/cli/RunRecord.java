@@ -51,6 +51,13 @@ final class RunRecord {
         r.put("model_file", status.equals("running") ? null : "model.safetensors");
     }
 
+    /** status "failed": the reason, and the model file only when it was written before the failure. */
+    static void addFailure(Map<String, Object> r, String failure, RunDirectory dir) {
+        if (failure == null) return;
+        r.put("error", failure);
+        r.put("model_file", java.nio.file.Files.isRegularFile(dir.model()) ? "model.safetensors" : null);
+    }
+
     /**
      * run.json's checkpoint entry: the file, where training stood ({@code position}: epoch and step,
      * or step and planned steps), its size and write time.

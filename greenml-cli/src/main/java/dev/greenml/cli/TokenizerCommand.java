@@ -38,9 +38,24 @@ public final class TokenizerCommand implements Runnable {
 
         @Override public Integer call() throws Exception {
             Output o = new Output(spec.commandLine(), json);
+            if (!data.equalsIgnoreCase(Corpus.KJV)) OutputPaths.refuseSameFile("--out", out, "--data", Path.of(data));
+            OutputPaths.checkWritableFile("--out", out);
+            if (vocab < 256 || vocab > 1 << 20) throw new UserError("--vocab must be between 256 (the bytes) and 2^20, got " + vocab);
             String text = Corpus.load(data);
+            if (text.isBlank()) {
+                throw new UserError("--data " + data + ": the file is empty" + (text.isEmpty() ? "" : " (only whitespace)")
+                        + "; give a text to learn the merges from");
+            }
             long t0 = System.nanoTime();
             BpeTokenizer t = BpeTokenizer.train(text, vocab);
+            if (t.mergeCount() == 0 && vocab > 256) {
+                throw new UserError("--data " + data + ": the text is too short to learn from (" + text.length()
+                        + " characters, no pair of bytes occurs twice); give a longer text");
+            }
+            if (t.vocabSize() < vocab) {
+                o.log("note: the vocabulary stopped at %d of --vocab %d: no pair of tokens repeats in the text any more,"
+                        + " so further merges would not shorten it (a longer text allows a larger vocabulary)", t.vocabSize(), vocab);
+            }
             int tokens = t.encode(text).length;
             Tokenizers.write(out, t);
             double s = (System.nanoTime() - t0) / 1e9;
@@ -50,6 +65,7 @@ public final class TokenizerCommand implements Runnable {
             r.put("command", "tokenizer train");
             r.put("file", out.toAbsolutePath().toString());
             r.put("vocab", t.vocabSize());
+            r.put("vocab_requested", vocab);
             r.put("characters", text.length());
             r.put("tokens", tokens);
             r.put("seconds", s);

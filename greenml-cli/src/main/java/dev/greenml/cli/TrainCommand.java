@@ -11,6 +11,7 @@ import dev.greenml.tensor.Rng;
 import dev.greenml.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -134,6 +135,10 @@ public final class TrainCommand implements Callable<Integer> {
                     throw new UserError(e.getKey() + " does not apply to --model gpt (" + e.getValue() + "); remove it");
                 }
             }
+            if (parsed.hasMatchedOption("--vocab") && !gpt.tokenizer.equals("bpe")) {
+                throw new UserError("--vocab applies to --tokenizer bpe (" + (gpt.tokenizer.equals("byte")
+                        ? "byte has its 256 symbols" : "the file " + gpt.tokenizer + " brings its own vocabulary") + "); remove it");
+            }
         } else {
             for (String name : GPT_ONLY) {
                 if (parsed.hasMatchedOption(name)) {
@@ -151,18 +156,63 @@ public final class TrainCommand implements Callable<Integer> {
             if (named && parsed.hasMatchedOption("--target")) {
                 throw new UserError("--target names a CSV column; " + data + " comes with its labels; remove it");
             }
+            // options of one optimizer or schedule that the chosen one would ignore
+            if (parsed.hasMatchedOption("--momentum") && !optimizer.equalsIgnoreCase("sgd")) {
+                throw new UserError("--momentum applies to --optimizer sgd (" + optimizer + " keeps its own moment estimates);"
+                        + " remove it, or add --optimizer sgd");
+            }
+            String schedule = runOptions.lrSchedule.toLowerCase(Locale.ROOT);
+            for (String name : List.of("--lr-gamma", "--lr-step-epochs")) {
+                if (parsed.hasMatchedOption(name) && !schedule.equals("step")) {
+                    throw new UserError(name + " applies to --lr-schedule step, not " + schedule + "; remove it, or add --lr-schedule step");
+                }
+            }
+            if (parsed.hasMatchedOption("--min-lr")) {
+                if (!schedule.equals("cosine")) {
+                    throw new UserError("--min-lr applies to --lr-schedule cosine, not " + schedule + "; remove it, or add --lr-schedule cosine");
+                }
+                if (runOptions.minLr > lr) {
+                    throw new UserError("--min-lr " + runOptions.minLr + " is above --lr " + lr + "; the cosine schedule falls from --lr"
+                            + " to --min-lr: give a --min-lr below --lr");
+                }
+            }
         }
+    }
+
+    /**
+     * The files this run will write, checked before any data is read: none may be one of its
+     * inputs, and each place must take new files, so that a bad path fails now and not after training.
+     */
+    private void checkOutputs() {
+        RunOptions r = runOptions;
+        OutputPaths.refuseSameFile("--out", out, "--data", data);
+        OutputPaths.refuseSameFile("--run-dir", r.runDir, "--data", data);
+        OutputPaths.refuseSameFile("--out", out, "--run-dir", r.runDir != null ? r.runDir : r.resume);
+        if ("gpt".equals(model) && GptTraining.isTokenizerFile(gpt.tokenizer)) {
+            OutputPaths.refuseSameFile("--out", out, "--tokenizer", Path.of(gpt.tokenizer));
+        }
+        if (out != null) OutputPaths.checkWritableFile("--out", out);
+        if (r.runDir != null) OutputPaths.checkWritableDirectory("--run-dir " + r.runDir, r.runDir);
+        else if (r.resume != null) OutputPaths.checkWritableDirectory("--resume " + r.resume, r.resume);
+        else OutputPaths.checkWritableDirectory("the run directory runs/ (give another with --run-dir)", Path.of("runs"));
     }
 
     @Override public Integer call() throws Exception {
         refuseIgnoredOptions();
+        checkOutputs();
         if ("gpt".equals(model)) return new GptTraining(this, gpt).call();
         Output o = new Output(spec.commandLine(), json);
         TrainConfig config;
         ModelConfig arch;
         boolean named = NamedData.isName(data);
         if (loss == null) loss = named ? "cross-entropy" : "mse";
-        if (!named && target == null) throw new UserError("--target COLUMN is needed with a CSV file (the column to predict)");
+        if (data.toString().equalsIgnoreCase(dev.greenml.text.Corpus.KJV)) {
+            throw new UserError("--data kjv is text: train a language model on it with --model gpt (an MLP or CNN needs a CSV file or fashion-mnist)");
+        }
+        if (!named && target == null) {
+            throw new UserError("--target COLUMN is needed with a CSV file (the column to predict); for a text file, train a"
+                    + " language model with --model gpt");
+        }
         if (limit < 0) throw new UserError("--limit must be 0 (all rows) or more, got " + limit);
         try {
             config = new TrainConfig(loss, optimizer.toLowerCase(Locale.ROOT), lr, epochs, batchSize, seed,
@@ -174,7 +224,8 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             if ((model == null) == (layers == null)) {
                 throw new UserError("give either --layers (an MLP of your own widths) or --model (a preset: "
-                        + String.join(", ", Presets.NAMES) + "), not " + (model == null ? "neither" : "both"));
+                        + String.join(", ", Presets.NAMES) + ", or gpt for a language model on text), not "
+                        + (model == null ? "neither" : "both"));
             }
             arch = model != null ? Presets.byName(model) : Mlp.Config.parse(layers, activation);
         } catch (IllegalArgumentException e) {
@@ -212,6 +263,14 @@ public final class TrainCommand implements Callable<Integer> {
             });
             run.bytesRead(java.nio.file.Files.size(data));
             Dataset all = DataLoader.limit(CsvData.toDataset(table, target, classification, data.toString()), limit > 0 ? limit : Integer.MAX_VALUE);
+            if (all.features() != arch.inputFeatures() && this.model != null) {
+                // a preset was named, not --layers: say what the preset is for and what to give instead
+                int outputs = 1;
+                if (classification) for (int l : all.labels()) outputs = Math.max(outputs, l + 1);
+                throw new UserError("--model " + this.model + " is a preset for Fashion-MNIST (" + arch.inputFeatures() + " inputs, "
+                        + arch.outputFeatures() + " classes), but " + data + " has " + all.features() + " feature columns; give --layers "
+                        + all.features() + ",16," + outputs + " (an MLP of your own widths) instead of --model " + this.model);
+            }
             if (all.features() != arch.inputFeatures()) {
                 throw new UserError("--layers starts with " + arch.inputFeatures() + " inputs but " + data + " has " + all.features()
                         + " feature columns (all columns except '" + target + "'); start --layers with " + all.features());

@@ -91,6 +91,7 @@ final class TrainingSession {
     private int epochsDone;
     private long lastCheckpointStep = -1;
     private Map<String, Object> lastCheckpoint;
+    private String failure;                    // why the end of the run failed ("failed" in run.json), or null
 
     TrainingSession(Output o, Settings settings, Metering metering, Model model, TrainConfig config, Dataset train,
                     Dataset validation, Map<String, Object> data, Path out) {
@@ -194,11 +195,20 @@ final class TrainingSession {
                 o.log("test: loss %.5f%s on %,d rows", testEval.loss(), Double.isNaN(testEval.accuracy()) ? ""
                         : String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * testEval.accuracy()), testEval.rows());
             }
-            long bytes = saveModel(dir.model(), "final (" + status + ")");
+            long bytes;
+            try {
+                bytes = saveModel(dir.model(), "final (" + status + ")");
+            } catch (java.io.UncheckedIOException | dev.greenml.io.safetensors.ModelFileException e) {
+                throw failed(dir.model().toString(), e);
+            }
             if (out != null) {
-                Path target = out.toAbsolutePath();
-                Files.createDirectories(target.getParent());
-                AtomicFiles.write(target, os -> Files.copy(dir.model(), os));
+                try {
+                    Path target = out.toAbsolutePath();
+                    Files.createDirectories(target.getParent());
+                    AtomicFiles.write(target, os -> Files.copy(dir.model(), os));
+                } catch (IOException e) {
+                    throw failed("--out " + out, e);
+                }
                 run.bytesWritten(bytes);
             }
             writeRun(status);
@@ -443,6 +453,22 @@ final class TrainingSession {
         }
     }
 
+    /**
+     * A result that could not be saved after training (checked up front, so rare: a full disk, a
+     * directory in the way): run.json says "failed" with the reason instead of staying "running",
+     * and the error names the user's path.
+     */
+    private UserError failed(String what, Exception e) {
+        String error = OutputPaths.cannotWrite(what, e);
+        failure = error;
+        try {
+            writeRun("failed");
+        } catch (RuntimeException ignored) {
+            // the run directory itself may be what cannot be written; the error line still says why
+        }
+        return new UserError(error + " (training itself finished; " + dir.runJson() + " records the failure)");
+    }
+
     private void writeRun(String status) {
         Map<String, Object> r = RunRecord.head(status, model, training, data, started, totals.session);
         r.put("epochs_done", epochsDone);
@@ -450,6 +476,7 @@ final class TrainingSession {
         r.put("best_metric", early.bestEpoch() > 0 ? Map.of("val_loss", early.bestLoss()) : null);
         r.put("forecast", forecast == null ? null : forecast.toMap());
         RunRecord.addTail(r, settings.budget(), verdict, totals.soFar(run), lastCheckpoint, status);
+        RunRecord.addFailure(r, failure, dir);
         dir.writeRun(r);
     }
 

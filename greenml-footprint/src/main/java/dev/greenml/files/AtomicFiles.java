@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,7 +35,12 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        Path temp;
+        try {
+            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        } catch (FileSystemException e) {
+            throw naming(absolute, e);
+        }
         try {
             keepUsualPermissions(temp, absolute);
             long size;
@@ -56,10 +62,28 @@ public final class AtomicFiles {
             }
             syncDirectory(dir);
             return size;
+        } catch (FileSystemException e) {
+            Files.deleteIfExists(temp);
+            throw temp.toString().equals(e.getFile()) ? naming(absolute, e) : e;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
+    }
+
+    /**
+     * The temporary file's name means nothing to the caller (".x.csv.1126….tmp: file not found"):
+     * the same failure, reported for the file that was asked for and the directory it goes in.
+     */
+    private static FileSystemException naming(Path target, FileSystemException e) {
+        String why = e.getReason() != null ? e.getReason()
+                : e instanceof java.nio.file.NoSuchFileException ? "the file system accepts no new files there" : e.getClass().getSimpleName();
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return new java.nio.file.AccessDeniedException(target.toString(), null, why);
+        }
+        var named = new FileSystemException(target.toString(), null, "cannot write it in " + target.getParent() + " (" + why + ")");
+        named.initCause(e);
+        return named;
     }
 
     /** Replaces {@code target} atomically with {@code bytes}. */

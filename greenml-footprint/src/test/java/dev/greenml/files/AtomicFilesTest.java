@@ -40,4 +40,14 @@ class AtomicFilesTest {
         AtomicFiles.writeString(f, "v2");
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-rw----");
     }
+
+    @Test void aPlaceThatAcceptsNoFilesIsReportedForTheTargetNotTheTemporaryFile() {
+        // /proc refuses new files even to root, whom permission bits do not stop
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
+        Path target = Path.of("/proc/x.csv");
+        assertThatThrownBy(() -> AtomicFiles.writeString(target, "a"))
+                .isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessageStartingWith("/proc/x.csv")
+                .hasMessageNotContaining(".tmp");
+    }
 }

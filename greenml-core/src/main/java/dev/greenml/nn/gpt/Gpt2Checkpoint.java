@@ -40,8 +40,9 @@ public final class Gpt2Checkpoint {
         if (file.metadata().containsKey(ModelFile.CONFIG)) {
             var loaded = ModelFile.load(path);
             if (!(loaded.model() instanceof Gpt g)) {
-                throw new ModelFileException(path.getFileName() + ": holds a " + loaded.model().config().architecture()
-                        + " model, not a gpt");
+                // an MLP or CNN maps feature columns to outputs: say which command runs it
+                throw new ModelFileException(path + " holds a model of architecture '" + loaded.model().config().architecture()
+                        + "' (feature columns in, outputs out), not a GPT language model; run it with greenml predict --model " + path);
             }
             return g;
         }

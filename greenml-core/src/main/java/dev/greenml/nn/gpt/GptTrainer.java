@@ -58,7 +58,7 @@ public final class GptTrainer implements AutoCloseable {
     private final Rng rng;
     private final double[] unigramLogProb;   // (vocab) log p(token) from train counts, add-one smoothed
     private final int context;
-    private long step, plannedSteps;
+    private long step, plannedSteps, warmup;
     private DataParallel dp;   // replicas for data-parallel steps; see dataParallel()
 
     public GptTrainer(Gpt model, int[] train, int[] val, Options options) {
@@ -84,8 +84,13 @@ public final class GptTrainer implements AutoCloseable {
     public void setTotalSteps(long total) {
         if (total < 1) throw new IllegalArgumentException("a schedule needs at least 1 step, got " + total);
         plannedSteps = total;
-        long warmup = Math.min(options.warmup(), total / 2);
+        warmup = Math.min(options.warmup(), total / 2);   // a short schedule still spends half its steps at the full lr
         schedule = LrSchedule.warmup(warmup, LrSchedule.cosine(options.lr(), options.lr() / 10, Math.max(1, total - warmup)));
+    }
+
+    /** Warm-up steps of the current schedule: {@code Options.warmup}, capped at half of the planned steps. */
+    public long warmupSteps() {
+        return warmup;
     }
 
     /** log p(v) = log((count_train(v) + 1) / (n + vocab)): add-one smoothing so unseen tokens stay finite. */

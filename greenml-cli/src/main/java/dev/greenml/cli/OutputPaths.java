@@ -1,0 +1,96 @@
+package dev.greenml.cli;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks of the files a command will write, made before any work starts: an output that is one
+ * of the command's inputs would destroy that input, and a place that cannot be written, found
+ * only when the result is saved, would waste the whole run. Each failure is a {@link UserError}
+ * naming the path as the user typed it.
+ */
+final class OutputPaths {
+
+    private OutputPaths() {}
+
+    /**
+     * Refuses {@code out} when it is the same file as the input {@code in}, e.g. "--out d.csv is
+     * the same file as --data; choose another output path". Either may be null (not given).
+     */
+    static void refuseSameFile(String outOption, Path out, String inOption, Path in) {
+        if (out == null || in == null || !sameFile(out, in)) return;
+        throw new UserError(outOption + " " + out + " is the same file as " + inOption + "; choose another output path");
+    }
+
+    /** The real files when both exist (links, "..", hard links), the normalized absolute paths otherwise. */
+    static boolean sameFile(Path a, Path b) {
+        try {
+            if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            // unreadable metadata: fall back to comparing the names
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /** {@code file} (the value of {@code option}) can be created or replaced: not a directory, in a writable place. */
+    static void checkWritableFile(String option, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            throw new UserError("cannot write " + option + " " + file + ": it is a directory; give a file name");
+        }
+        probe(option + " " + file, abs.getParent());
+    }
+
+    /**
+     * {@code dir} (named by {@code what}, e.g. "--run-dir o2") is a directory or can be created,
+     * and files can be written in it; an existing regular file is refused.
+     */
+    static void checkWritableDirectory(String what, Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new UserError(what + " is a file, not a directory; choose another directory");
+        }
+        probe(what, abs);
+    }
+
+    /**
+     * Creates and deletes an empty file in {@code dir}, or in its nearest existing ancestor when it
+     * does not exist yet (creating a directory needs the same rights): the only test that also
+     * knows read-only mounts, /proc, ACLs and root's exemptions, which permission bits do not tell.
+     */
+    private static void probe(String what, Path dir) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) throw new UserError("cannot write " + what + ": no part of " + dir + " exists");
+        if (!Files.isDirectory(existing)) {
+            throw new UserError("cannot write " + what + ": " + existing + " is a file, not a directory");
+        }
+        try {
+            Files.delete(Files.createTempFile(existing, ".greenml-", ".probe"));
+        } catch (IOException e) {
+            String why = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : "it accepts no new files";
+            throw new UserError("cannot write " + what + ": cannot create a file in " + existing + " (" + why
+                    + "); choose a writable location");
+        }
+    }
+
+    /** "cannot write WHAT: why"; a model file's own error already says that, naming the file. */
+    static String cannotWrite(String what, Exception e) {
+        if (e instanceof dev.greenml.io.safetensors.ModelFileException) return e.getMessage();
+        return "cannot write " + what + ": " + reason(e);
+    }
+
+    /** Why a write failed, in a few words and without the temporary file's name: for "cannot write X: …". */
+    static String reason(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) e = u.getCause();
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException n) return "no such file or directory: " + n.getFile();
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + " is in the way (a file where a directory is needed)";
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        return String.valueOf(e.getMessage());
+    }
+}
