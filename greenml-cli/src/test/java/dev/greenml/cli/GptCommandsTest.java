@@ -69,7 +69,8 @@ class GptCommandsTest {
         assertThat(g.get("text").asText()).isNotEmpty();
 
         Outcome longPrompt = greenml("generate", "--model", model.toString(), "--prompt",
-                "In the beginning God created the heaven and the earth. ".repeat(4), "--tokens", "3", "--threads", "1");
+                "In the beginning God created the heaven and the earth. ".repeat(4), "--tokens", "3", "--threads", "1",
+                "--footprint-out", dir.resolve("long.footprint.json").toString());
         assertThat(longPrompt.code()).as(longPrompt.err()).isZero();
         assertThat(longPrompt.err()).containsOnlyOnce("exceed the model's context of 16; only its last 16 tokens are read");
 

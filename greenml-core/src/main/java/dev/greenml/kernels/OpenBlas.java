@@ -65,12 +65,18 @@ record OpenBlas(Path file, String config,
      * log₂ of the CPU cycles an idle OpenBLAS worker thread spins before it sleeps
      * ({@code OPENBLAS_THREAD_TIMEOUT}, read by the library when it loads; OpenBLAS clamps it to 4–30).
      * OpenBLAS's default, 28, is 2²⁸ cycles ≈ 70 ms at 3.7 GHz: after every threaded product the
-     * workers burn a core that long, which on a machine whose cores are shared starves the threads
-     * doing the work (batch-256 inference fell from 45k to 12k rows/s at load average 5.5, at 5.6×
-     * the CPU time per row) and which a footprint tool must not spend. greenml sets a shorter spin
-     * unless the environment already has one; {@code -Dgreenml.blas.threadTimeout=N} overrides it.
+     * workers keep a core busy that long, CPU time that a footprint tool charges as energy and that
+     * a machine whose cores are shared takes from the threads doing the work. 2²⁰ (≈ 0.3 ms) still
+     * bridges the gaps between the products of one forward pass. Measured on the 2-vCPU VM
+     * (2026-11-30, {@code greenml compare} of a 784-256-128-10 MLP, 2 threads, 3 rounds each): CPU
+     * per batch-1 inference after the threaded batch-256 phase 35–65 µs at 28 against 25–30 µs at
+     * 16–22, J per 1,000 batch-1 inferences 0.51–0.80 against 0.36–0.50; batch-256 throughput equal
+     * within the noise. {@code bench seed-mlp --threads 2} batch-1024 inference: 288k–411k samples/s
+     * at 28 (9 runs, median 347k), 287k–386k at 16–22 (12 runs, median 330k) — within the ±15% the
+     * host adds between runs. greenml sets this unless the environment already has
+     * OPENBLAS_THREAD_TIMEOUT; {@code -Dgreenml.blas.threadTimeout=N} overrides it.
      */
-    static final int THREAD_TIMEOUT = Integer.getInteger("greenml.blas.threadTimeout", 16);
+    static final int THREAD_TIMEOUT = Integer.getInteger("greenml.blas.threadTimeout", 20);
 
     /** The spin in effect: the environment's OPENBLAS_THREAD_TIMEOUT when set, else {@link #THREAD_TIMEOUT}. */
     static String threadTimeout() {
