@@ -9,6 +9,7 @@ import dev.greenml.footprint.carbon.Intensities;
 import dev.greenml.footprint.carbon.IntensitySource;
 import dev.greenml.footprint.meter.CpuModelMeter;
 import dev.greenml.footprint.meter.TdpTable;
+import dev.greenml.kernels.Backends;
 import dev.greenml.nn.Model;
 import dev.greenml.nn.ModelConfig;
 import dev.greenml.nn.ModelConfigs;
@@ -321,24 +322,29 @@ public final class SparkTrainer {
         }
         StateLayout.scatter(state.values(), state.counts(), m, new dev.greenml.optim.Sgd(m.parameters(), 1f));
         m.eval();
-        double sum = 0;
-        try (var scope = Autograd.noGrad()) {
-            for (int from = 0; from < shard.rows; from += 1024) {
-                int to = Math.min(shard.rows, from + 1024), n = to - from;
-                Tensor x = Tensor.view(shard.x, from * shard.features, n, shard.features);
-                Tensor out = m.forward(x);
-                Tensor l;
-                if (loss.equals("mse")) {
-                    l = Losses.mse(out, Tensor.view(shard.y, from * shard.targetWidth, n, shard.targetWidth));
-                } else {
-                    int[] labels = new int[n];
-                    for (int r = 0; r < n; r++) labels[r] = (int) shard.y[from + r];
-                    l = Losses.crossEntropy(out, labels);
+        double[] sum = {0};
+        // Spark runs one task per core in the same JVM: like training, each task computes on one
+        // thread (the process-wide backend may be multi-threaded, and OpenBLAS must not be resized
+        // from several threads while calls run)
+        Backends.runWith(Backends.current().singleThreaded(), () -> {
+            try (var scope = Autograd.noGrad()) {
+                for (int from = 0; from < shard.rows; from += 1024) {
+                    int to = Math.min(shard.rows, from + 1024), n = to - from;
+                    Tensor x = Tensor.view(shard.x, from * shard.features, n, shard.features);
+                    Tensor out = m.forward(x);
+                    Tensor l;
+                    if (loss.equals("mse")) {
+                        l = Losses.mse(out, Tensor.view(shard.y, from * shard.targetWidth, n, shard.targetWidth));
+                    } else {
+                        int[] labels = new int[n];
+                        for (int r = 0; r < n; r++) labels[r] = (int) shard.y[from + r];
+                        l = Losses.crossEntropy(out, labels);
+                    }
+                    sum[0] += (double) l.item() * n;
                 }
-                sum += (double) l.item() * n;
             }
-        }
-        return sum;
+        });
+        return sum[0];
     }
 
     /**

@@ -1,0 +1,57 @@
+package dev.greenml.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.greenml.data.Dataset;
+import dev.greenml.kernels.Backend;
+import dev.greenml.kernels.Backends;
+import dev.greenml.kernels.JavaBackend;
+import dev.greenml.nn.Model;
+import dev.greenml.tensor.Rng;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.Test;
+
+/** Which kernels Spark tasks compute with. */
+class TaskBackendTest {
+
+    /** A backend that counts its calls and delegates to the Java kernels. */
+    static final class Counting implements Backend {
+        final AtomicInteger calls = new AtomicInteger();
+        final int threads;
+        final Backend one;
+        final JavaBackend kernels = new JavaBackend(1);
+
+        Counting(int threads, Backend one) {
+            this.threads = threads;
+            this.one = one;
+        }
+
+        @Override public String name() { return "java"; }
+        @Override public int threads() { return threads; }
+        @Override public Backend singleThreaded() { return one == null ? this : one; }
+        @Override public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            calls.incrementAndGet();
+            kernels.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    @Test
+    void evaluationTasksComputeOnOneThreadNotOnTheProcessWideBackend() {
+        Dataset data = TestData.regression(64, 31);
+        JavaRDD<TrainingRow> rdd = LocalSpark.context().parallelize(SparkTrainer.rows(data), 2);
+        Model model = SparkTrainerTest.MLP.build(new Rng(3));
+        Counting single = new Counting(1, null), multi = new Counting(4, single);
+        Backend before = Backends.current();
+        Backends.setCurrent(multi);
+        try {
+            SparkTrainer.evaluate(model, rdd, "mse");
+        } finally {
+            Backends.setCurrent(before);
+        }
+        // local mode: the tasks run in this JVM, so the process-wide backend is the one installed above
+        assertThat(multi.calls).as("calls on the multi-threaded process-wide backend").hasValue(0);
+        assertThat(single.calls.get()).isPositive();
+    }
+}
