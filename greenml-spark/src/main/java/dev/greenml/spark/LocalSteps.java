@@ -3,6 +3,7 @@ package dev.greenml.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.greenml.autograd.Losses;
 import dev.greenml.footprint.meter.TdpTable;
+import dev.greenml.kernels.Backend;
 import dev.greenml.kernels.Backends;
 import dev.greenml.nn.Model;
 import dev.greenml.nn.ModelConfig;
@@ -48,8 +49,9 @@ final class LocalSteps {
 
         double[] lossSum = new double[1];
         long[] lossRows = new long[1];
-        // Spark runs one task per core in the same JVM: each task computes on one thread
-        Backends.runWith(Backends.current().singleThreaded(), () -> {
+        // the chosen kernels, on one thread: Spark runs one task per core in the same JVM
+        Backend backend = TaskBackend.get(o.backend());
+        Backends.runWith(backend, () -> {
             Batch batch = new Batch(shard, Math.min(o.batchSize(), shard.rows), o.loss().equals("cross-entropy"));
             long first = (long) (start.round() - 1) * o.localSteps();
             for (int k = 0; k < o.localSteps(); k++) {
@@ -68,7 +70,8 @@ final class LocalSteps {
         for (int i = 0; i < weighted.length; i++) weighted[i] *= shard.rows;
         TdpTable.Match power = HostPower.lookup();
         long cpu = HostPower.threadCpuNanos() - cpu0;
-        var task = new WeightedSum.Task(shard.rows, lossSum[0], lossRows[0], cpu, cpu / 1e9 * power.wattsPerCore());
+        var task = new WeightedSum.Task(shard.rows, lossSum[0], lossRows[0], cpu, cpu / 1e9 * power.wattsPerCore(),
+                TaskBackend.describe(backend));
         return WeightedSum.of(shard.index, weighted, StateLayout.counts(model, optimizer), task, HostPower.describe(power));
     }
 

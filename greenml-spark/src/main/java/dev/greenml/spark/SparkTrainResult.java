@@ -18,13 +18,25 @@ import java.util.Map;
  * @param rows         training rows over all partitions
  * @param lossPerRound each round's mean training loss over its local steps (before each step's update)
  * @param wallSeconds  driver wall time of {@code fit}, Spark jobs included
+ * @param taskKernels  the distinct backends, kernels and CPUs the training tasks computed on; more
+ *                     than one means the run is not reproducible bit for bit ({@link #kernelWarning})
  */
 public record SparkTrainResult(Model model, SparkTrainer.Options options, int partitions, long rows, List<Double> lossPerRound,
-                               double wallSeconds, SparkFootprint footprint) {
+                               double wallSeconds, List<String> taskKernels, SparkFootprint footprint) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public int rounds() { return lossPerRound.size(); }
+
+    /**
+     * Null when every task computed on the same kernels and CPU; else a warning that the executors
+     * differ, so that the same partitioning and seed need not give the same bits again.
+     */
+    public String kernelWarning() {
+        return taskKernels.size() <= 1 ? null
+                : "the training tasks computed on " + taskKernels.size() + " different kernels or CPUs (" + String.join(" | ", taskKernels)
+                        + "); the model is reproducible bit for bit only on identical executors";
+    }
 
     /** How the model was trained, for the model file's {@code greenml.training} entry. */
     public Map<String, Object> trainingRecord() {
@@ -36,6 +48,8 @@ public record SparkTrainResult(Model model, SparkTrainer.Options options, int pa
         m.put("rounds_done", rounds());
         m.put("loss_per_round", lossPerRound);
         m.put("wall_seconds", wallSeconds);
+        m.put("task_kernels", taskKernels);
+        if (kernelWarning() != null) m.put("warning", kernelWarning());
         return m;
     }
 

@@ -62,10 +62,14 @@ public final class SparkTrainer {
      * @param localSteps  K: optimizer steps each partition takes between two averagings
      * @param rounds      averagings (one Spark job each)
      * @param shuffle     reshuffle each partition's rows every local epoch (seeded)
+     * @param backend     the kernels every task computes with, on one thread: blas (OpenBLAS; a task
+     *                    fails with the fix where it does not load) or java (Vector API). Named, never
+     *                    "auto", so that no executor silently computes with other arithmetic
      */
     public record Options(String optimizer, float lr, float weightDecay, float momentum, String loss, int batchSize,
-                          int localSteps, int rounds, long seed, boolean shuffle) implements Serializable {
+                          int localSteps, int rounds, long seed, boolean shuffle, String backend) implements Serializable {
         public Options {
+            backend = TaskBackend.check(backend);
             Optimizers.checkName(optimizer);
             optimizer = optimizer.toLowerCase(java.util.Locale.ROOT);
             if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
@@ -94,6 +98,7 @@ public final class SparkTrainer {
             m.put("rounds", rounds);
             m.put("seed", seed);
             m.put("shuffle", shuffle);
+            m.put("backend", backend);
             return m;
         }
     }
@@ -106,6 +111,7 @@ public final class SparkTrainer {
         private int batchSize = 32, localSteps = 1, rounds = 10;
         private long seed = 42;
         private boolean shuffle = true;
+        private String backend = "blas";
         private IntensitySource grid = Intensities.worldAverage();
         private Double pue;
 
@@ -127,6 +133,8 @@ public final class SparkTrainer {
         public Builder rounds(int v) { this.rounds = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder shuffle(boolean v) { this.shuffle = v; return this; }
+        /** The tasks' kernels: blas (default; OpenBLAS, one thread per task) or java (Vector API). */
+        public Builder backend(String v) { this.backend = v; return this; }
         /** Grid intensity for the CO2e figure (default: the world average, flagged as a fallback). */
         public Builder grid(IntensitySource v) { this.grid = v; return this; }
         /** PUE for the CO2e figure (default: the carbon tables' default for an unknown data centre). */
@@ -134,7 +142,7 @@ public final class SparkTrainer {
 
         public SparkTrainer build() {
             return new SparkTrainer(model, new Options(optimizer, lr, weightDecay, momentum, loss, batchSize, localSteps, rounds,
-                    seed, shuffle), grid, pue != null ? pue : Intensities.defaultPue(null));
+                    seed, shuffle, backend), grid, pue != null ? pue : Intensities.defaultPue(null));
         }
     }
 
@@ -213,7 +221,7 @@ public final class SparkTrainer {
         int tasks = 0;
         long bytes = 0;
         double taskCpu = 0, taskJoules = 0;
-        java.util.TreeSet<String> sources = new java.util.TreeSet<>();
+        java.util.TreeSet<String> sources = new java.util.TreeSet<>(), kernels = new java.util.TreeSet<>();
         long total = 0;
         try {
             List<Integer> sizes = shards.map(Shard::rows).collect();
@@ -247,6 +255,7 @@ public final class SparkTrainer {
                 for (WeightedSum.Task t : sum.tasks().values()) {
                     taskCpu += t.cpuNanos() / 1e9;
                     taskJoules += t.joules();
+                    kernels.add(t.kernels());
                 }
                 sources.addAll(sum.powerSources());
                 tasks += training;
@@ -276,14 +285,21 @@ public final class SparkTrainer {
                 "Spark's own work around the tasks (scheduling, (de)serialization, block manager, network, packing the rows "
                         + "once), JIT and GC threads, JVM start-up, memory, idle power of the machines, the bytes of the training rows "
                         + "themselves reaching the executors, and the network's energy for the bytes moved");
-        return new SparkTrainResult(master, options, partitions, total, lossPerRound, wall, footprint);
+        return new SparkTrainResult(master, options, partitions, total, lossPerRound, wall, List.copyOf(kernels), footprint);
     }
 
     /**
      * Mean loss ({@code loss}: mse or cross-entropy) of {@code model} over {@code rows}, computed
-     * partition by partition on the executors and summed in partition order.
+     * partition by partition on the executors and summed in partition order. Each task computes on
+     * one thread of this process's kernels (in local mode; an executor's own default elsewhere).
      */
     public static double evaluate(Model model, JavaRDD<TrainingRow> rows, String loss) {
+        return evaluate(model, rows, loss, null);
+    }
+
+    /** As {@link #evaluate(Model, JavaRDD, String)}, with the tasks on {@code backend} (java or blas). */
+    public static double evaluate(Model model, JavaRDD<TrainingRow> rows, String loss, String backend) {
+        if (backend != null) TaskBackend.check(backend);
         if (!loss.equals("mse") && !loss.equals("cross-entropy")) {
             throw new IllegalArgumentException("unknown loss '" + loss + "'; choose mse or cross-entropy");
         }
@@ -296,7 +312,7 @@ public final class SparkTrainer {
         try {
             parts = rows.mapPartitionsWithIndex((Integer i, Iterator<TrainingRow> it) -> {
                 Shard shard = Shard.pack(i, it, features, outputs, loss);
-                return List.of(new double[] {i, lossSum(shard, b.value(), loss), shard.rows}).iterator();
+                return List.of(new double[] {i, lossSum(shard, b.value(), loss, backend), shard.rows}).iterator();
             }, true).collect();
         } catch (Exception e) {
             throw userError(e);
@@ -312,7 +328,7 @@ public final class SparkTrainer {
         return sum / n;
     }
 
-    private static double lossSum(Shard shard, RoundStart state, String loss) {
+    private static double lossSum(Shard shard, RoundStart state, String loss, String backend) {
         if (shard.rows == 0) return 0;
         Model m;
         try {
@@ -326,7 +342,7 @@ public final class SparkTrainer {
         // Spark runs one task per core in the same JVM: like training, each task computes on one
         // thread (the process-wide backend may be multi-threaded, and OpenBLAS must not be resized
         // from several threads while calls run)
-        Backends.runWith(Backends.current().singleThreaded(), () -> {
+        Backends.runWith(backend != null ? TaskBackend.get(backend) : Backends.current().singleThreaded(), () -> {
             try (var scope = Autograd.noGrad()) {
                 for (int from = 0; from < shard.rows; from += 1024) {
                     int to = Math.min(shard.rows, from + 1024), n = to - from;

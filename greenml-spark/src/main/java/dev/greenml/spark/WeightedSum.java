@@ -21,8 +21,12 @@ import java.util.TreeSet;
  */
 final class WeightedSum implements Serializable {
 
-    /** One partition's figures besides the vector. */
-    record Task(long rows, double lossSum, long lossRows, long cpuNanos, double joules) implements Serializable {}
+    /**
+     * One partition's figures besides the vector.
+     *
+     * @param kernels the backend, its kernel and the CPU the task computed on ({@link TaskBackend#describe})
+     */
+    record Task(long rows, double lossSum, long lossRows, long cpuNanos, double joules, String kernels) implements Serializable {}
 
     private record Block(int level, float[] sum) implements Serializable {}
 

@@ -1,6 +1,7 @@
 package dev.greenml.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greenml.data.Dataset;
 import dev.greenml.kernels.Backend;
@@ -53,5 +54,32 @@ class TaskBackendTest {
         // local mode: the tasks run in this JVM, so the process-wide backend is the one installed above
         assertThat(multi.calls).as("calls on the multi-threaded process-wide backend").hasValue(0);
         assertThat(single.calls.get()).isPositive();
+    }
+
+    @Test
+    void theTasksComputeOnTheNamedBackendAndTheRunRecordsWhichKernelsAndCpu() {
+        Dataset data = TestData.regression(48, 32);
+        SparkTrainer.Builder b = SparkTrainer.builder(SparkTrainerTest.MLP).optimizer("sgd", 0.1f).batchSize(24).localSteps(1).rounds(1);
+        SparkTrainResult onJava = b.backend("java").build().fit(LocalSpark.context(), data, 2);
+        assertThat(onJava.taskKernels()).singleElement().asString().startsWith("java: Vector API ").contains("-bit on ");
+        assertThat(onJava.trainingRecord()).containsEntry("backend", "java").doesNotContainKey("warning");
+        assertThat(onJava.kernelWarning()).isNull();
+
+        SparkTrainResult blas = SparkTrainer.builder(SparkTrainerTest.MLP).optimizer("sgd", 0.1f).batchSize(24).localSteps(1).rounds(1)
+                .build().fit(LocalSpark.context(), data, 2);
+        assertThat(blas.options().backend()).as("the default").isEqualTo("blas");
+        assertThat(blas.taskKernels()).singleElement().asString().startsWith("blas: OpenBLAS ");
+
+        var mixed = new SparkTrainResult(blas.model(), blas.options(), 2, 48, blas.lossPerRound(), 0,
+                java.util.List.of("blas: OpenBLAS x on A", "blas: OpenBLAS y on B"), blas.footprint());
+        assertThat(mixed.kernelWarning()).contains("2 different kernels or CPUs").contains("only on identical executors");
+        assertThat(mixed.trainingRecord()).containsKey("warning");
+    }
+
+    @Test
+    void autoOrAnUnknownBackendIsRefused() {
+        assertThatThrownBy(() -> SparkTrainer.builder(SparkTrainerTest.MLP).backend("auto").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown backend 'auto' for Spark tasks; choose java, blas");
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class WeightedSumTest {
 
     static WeightedSum part(int index, float[] v) {
-        return WeightedSum.of(index, v.clone(), new TreeMap<>(), new WeightedSum.Task(1, 0, 1, 0, 0), "test");
+        return WeightedSum.of(index, v.clone(), new TreeMap<>(), new WeightedSum.Task(1, 0, 1, 0, 0, "test"), "test");
     }
 
     @Test
@@ -61,7 +61,7 @@ class WeightedSumTest {
         TreeMap<String, float[]> c1 = new TreeMap<>(), c2 = new TreeMap<>();
         c1.put("step", new float[] {3});
         c2.put("step", new float[] {4});
-        var task = new WeightedSum.Task(1, 0, 1, 0, 0);
+        var task = new WeightedSum.Task(1, 0, 1, 0, 0, "test");
         assertThatThrownBy(() -> WeightedSum.merge(WeightedSum.of(0, new float[] {1}, c1, task, ""), WeightedSum.of(1, new float[] {1}, c2, task, "")))
                 .hasMessageContaining("disagree on optimizer state 'step'");
     }
