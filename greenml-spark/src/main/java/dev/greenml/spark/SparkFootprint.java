@@ -10,12 +10,14 @@ import java.util.Map;
  *
  * @param tasks            Spark tasks that trained (partitions × rounds, empty partitions excluded)
  * @param taskCpuSeconds   Σ thread CPU time of those tasks (ThreadMXBean), measured
- * @param driverCpuSeconds thread CPU time of the driver thread that ran {@code fit} (averaging,
- *                         broadcasts), measured
+ * @param driverCpuSeconds thread CPU time of the driver thread that ran {@code fit} (broadcasts, the
+ *                         final divide of each round's sum), measured
+ * @param mergeCpuSeconds  thread CPU time of adding up the tasks' contributions, measured inside each
+ *                         merge: Spark runs them on its scheduler thread on the driver, not on fit's
  * @param driverJvmCpuSeconds CPU time of the whole driver JVM during {@code fit}, all threads (Spark's
  *                         scheduler, JIT, GC; in local mode the tasks too), measured; for context, not
  *                         converted to energy (in local mode it contains the tasks' time); -1 when unknown
- * @param energyJoules     (task + driver CPU seconds) × watts per core of the machine each ran on, modelled
+ * @param energyJoules     (task + driver + merge CPU seconds) × watts per core of the machine each ran on, modelled
  * @param energyMethod     always "modelled"
  * @param energySource     how: the CPU time and the watts per core with their table
  * @param uncertainty      relative uncertainty of the energy (±0.5: the footprint module's CPU model)
@@ -26,7 +28,8 @@ import java.util.Map;
  *                         contribution back (4 bytes a float; serialization framing not counted)
  * @param notCounted       what the figures leave out
  */
-public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuSeconds, double driverJvmCpuSeconds,
+public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuSeconds, double mergeCpuSeconds,
+                             double driverJvmCpuSeconds,
                              double energyJoules,
                              String energyMethod, String energySource, double uncertainty, double co2eGrams,
                              String intensity, double pue, long transferBytes, String notCounted) {
@@ -45,6 +48,7 @@ public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuS
         m.put("tasks", tasks);
         m.put("task_cpu_seconds", taskCpuSeconds);
         m.put("driver_cpu_seconds", driverCpuSeconds);
+        m.put("merge_cpu_seconds", mergeCpuSeconds);
         m.put("driver_jvm_cpu_seconds", driverJvmCpuSeconds);
         m.put("transfer_bytes", transferBytes);
         m.put("transfer_method", "counted from payload sizes (floats × 4 + config JSON), not measured on a network");
@@ -56,9 +60,9 @@ public record SparkFootprint(int tasks, double taskCpuSeconds, double driverCpuS
     public String summary() {
         return String.format(java.util.Locale.ROOT,
                 "energy %.1f J ±%.0f%% (modelled: %s)%nCO2e %.4f g (modelled; %s, PUE %.2f)%n"
-                        + "CPU %.2f s in %d tasks + %.2f s driver thread (the driver JVM used %.2f s on all its threads meanwhile)%n"
+                        + "CPU %.2f s in %d tasks + %.2f s driver thread + %.3f s merging (the driver JVM used %.2f s on all its threads meanwhile)%n"
                         + "moved %,d bytes between driver and tasks (counted, not measured)",
                 energyJoules, uncertainty * 100, energySource, co2eGrams, intensity, pue, taskCpuSeconds, tasks,
-                driverCpuSeconds, driverJvmCpuSeconds, transferBytes);
+                driverCpuSeconds, mergeCpuSeconds, driverJvmCpuSeconds, transferBytes);
     }
 }

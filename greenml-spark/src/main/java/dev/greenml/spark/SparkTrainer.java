@@ -220,7 +220,7 @@ public final class SparkTrainer {
         List<Double> lossPerRound = new ArrayList<>();
         int tasks = 0;
         long bytes = 0;
-        double taskCpu = 0, taskJoules = 0;
+        double taskCpu = 0, taskJoules = 0, mergeCpu = 0;
         java.util.TreeSet<String> sources = new java.util.TreeSet<>(), kernels = new java.util.TreeSet<>();
         long total = 0;
         try {
@@ -238,8 +238,12 @@ public final class SparkTrainer {
                 Broadcast<RoundStart> b = sc.broadcast(start);
                 WeightedSum sum;
                 try {
-                    sum = shards.map(shard -> LocalSteps.run(shard, b.value(), o))
-                            .treeAggregate(null, WeightedSum::merge, WeightedSum::merge);
+                    // depth 1: every task's sum goes straight to the driver, which merges them as they
+                    // arrive. A deeper tree adds a shuffle stage from 6 partitions up (tasks, shuffle
+                    // files and bytes the footprint would have to count) to take merges off the driver;
+                    // at P vectors a round the driver keeps up. An empty partition reads no broadcast.
+                    sum = shards.map(shard -> shard.rows == 0 ? null : LocalSteps.run(shard, b.value(), o))
+                            .treeAggregate(null, WeightedSum::merge, WeightedSum::merge, 1);
                 } finally {
                     b.destroy();
                 }
@@ -258,6 +262,7 @@ public final class SparkTrainer {
                     kernels.add(t.kernels());
                 }
                 sources.addAll(sum.powerSources());
+                mergeCpu += sum.mergeCpuNanos() / 1e9;
                 tasks += training;
                 // the broadcast to every training task, and each task's contribution back (the same floats, no JSON)
                 long broadcast = start.payloadBytes();
@@ -276,14 +281,15 @@ public final class SparkTrainer {
         long jvmCpu1 = HostPower.processCpuNanos();
         double jvmCpu = jvmCpu0 < 0 || jvmCpu1 < 0 ? -1 : (jvmCpu1 - jvmCpu0) / 1e9;
         TdpTable.Match driverPower = HostPower.lookup();
-        double joules = taskJoules + driverCpu * driverPower.wattsPerCore();
+        // the merges ran on the driver (depth 1; the executors' merges with treeAggregate's empty zero value add nothing)
+        double joules = taskJoules + (driverCpu + mergeCpu) * driverPower.wattsPerCore();
         String source = "thread CPU time (ThreadMXBean) of the training tasks × " + String.join("; ", sources)
-                + (sources.contains(HostPower.describe(driverPower)) ? "" : "; driver thread × " + HostPower.describe(driverPower));
+                + (sources.contains(HostPower.describe(driverPower)) ? "" : "; driver thread and merges × " + HostPower.describe(driverPower));
         double grams = grid.gramsCo2e(List.of(new EnergyInterval(started, Instant.now(), joules / 3.6e6)), pue);
-        var footprint = new SparkFootprint(tasks, taskCpu, driverCpu, jvmCpu, joules, "modelled", source, CpuModelMeter.UNCERTAINTY, grams,
+        var footprint = new SparkFootprint(tasks, taskCpu, driverCpu, mergeCpu, jvmCpu, joules, "modelled", source, CpuModelMeter.UNCERTAINTY, grams,
                 grid.describe(), pue, bytes,
                 "Spark's own work around the tasks (scheduling, (de)serialization, block manager, network, packing the rows "
-                        + "once), JIT and GC threads, JVM start-up, memory, idle power of the machines, the bytes of the training rows "
+                        + "once, handling the task results on the driver apart from the merges), JIT and GC threads, JVM start-up, memory, idle power of the machines, the bytes of the training rows "
                         + "themselves reaching the executors, and the network's energy for the bytes moved");
         return new SparkTrainResult(master, options, partitions, total, lossPerRound, wall, List.copyOf(kernels), footprint);
     }

@@ -34,6 +34,7 @@ final class WeightedSum implements Serializable {
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();            // by partition
     private final TreeMap<String, float[]> counts;                           // must agree across partitions
     private final TreeSet<String> powerSources = new TreeSet<>();
+    private long mergeCpuNanos;   // CPU time of the merges so far, on whichever threads ran them
 
     private WeightedSum(TreeMap<String, float[]> counts) {
         this.counts = counts;
@@ -52,10 +53,15 @@ final class WeightedSum implements Serializable {
         return s;
     }
 
-    /** {@code a} + {@code b}, reusing {@code a} (either may be null: treeAggregate's zero value). */
+    /**
+     * {@code a} + {@code b}, reusing {@code a} (either may be null: treeAggregate's zero value).
+     * Measures its own CPU time: on the driver, Spark merges task results on its scheduler's
+     * thread, not on the thread that called fit, so nothing else would count the vector adds.
+     */
     static WeightedSum merge(WeightedSum a, WeightedSum b) {
         if (a == null) return b;
         if (b == null) return a;
+        long cpu0 = HostPower.threadCpuNanos();
         for (var t : b.tasks.entrySet()) {
             if (a.tasks.putIfAbsent(t.getKey(), t.getValue()) != null) {
                 throw new IllegalStateException("partition " + t.getKey() + " contributed twice to one round");
@@ -73,6 +79,7 @@ final class WeightedSum implements Serializable {
         }
         a.powerSources.addAll(b.powerSources);
         for (var e : b.blocks.entrySet()) a.insert(e.getKey(), e.getValue());
+        a.mergeCpuNanos += b.mergeCpuNanos + (HostPower.threadCpuNanos() - cpu0);
         return a;
     }
 
@@ -112,6 +119,9 @@ final class WeightedSum implements Serializable {
     Map<Integer, Task> tasks() { return tasks; }
 
     TreeSet<String> powerSources() { return powerSources; }
+
+    /** Σ thread CPU time of the merges that built this sum. */
+    long mergeCpuNanos() { return mergeCpuNanos; }
 
     long rows() {
         long n = 0;

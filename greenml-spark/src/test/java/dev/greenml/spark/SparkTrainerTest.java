@@ -120,6 +120,7 @@ class SparkTrainerTest {
                 .fit(rdd);
 
         double loss = SparkTrainer.evaluate(r.model(), rdd, "mse");
+        rdd.unpersist(false);
         assertThat(baseline).isGreaterThan(0.3);
         assertThat(loss).as("mse %s against the mean predictor's %s", loss, baseline).isLessThan(0.1 * baseline);
         // the distributed evaluation agrees with greenml's own on the driver
