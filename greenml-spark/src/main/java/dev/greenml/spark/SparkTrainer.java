@@ -73,7 +73,17 @@ public final class SparkTrainer {
             Optimizers.checkName(optimizer);
             optimizer = optimizer.toLowerCase(java.util.Locale.ROOT);
             if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
-            if (momentum < 0) throw new IllegalArgumentException("momentum must be ≥ 0, got " + momentum);
+            if (!(momentum >= 0) || Float.isInfinite(momentum)) {
+                throw new IllegalArgumentException("momentum must be a number ≥ 0, got " + momentum);
+            }
+            if (momentum > 0 && !optimizer.equals("sgd")) {
+                throw new IllegalArgumentException("momentum applies to sgd only, and " + optimizer
+                        + " would ignore it; drop momentum or use the sgd optimizer");
+            }
+            if (Float.isNaN(weightDecay) || Float.isInfinite(weightDecay)) {
+                throw new IllegalArgumentException("weight decay must be a finite number (negative: the optimizer's default), got "
+                        + weightDecay);
+            }
             if (!loss.equals("mse") && !loss.equals("cross-entropy")) {
                 throw new IllegalArgumentException("unknown loss '" + loss + "'; choose mse or cross-entropy");
             }

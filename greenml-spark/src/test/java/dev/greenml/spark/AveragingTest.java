@@ -62,14 +62,14 @@ class AveragingTest {
     }
 
     @Test
-    void momentumSgdWithOneLocalStepOverSeveralRoundsIsSynchronousMomentumSgd() {
+    void momentumSgdWithWeightDecayAndOneLocalStepOverSeveralRoundsIsSynchronousMomentumSgd() {
         Dataset data = TestData.regression(64, 41);
-        SparkTrainResult r = sgd(0.1f, 32, 4).momentum(0.9f).build().fit(sc, data, 2);   // one batch per partition
+        SparkTrainResult r = sgd(0.1f, 32, 4).momentum(0.9f).weightDecay(0.05f).build().fit(sc, data, 2);   // one batch per partition
 
-        float[] expected = reference(data, "sgd", 0.1f, -1f, 0.9f, 4, 64, 7);
+        float[] expected = reference(data, "sgd", 0.1f, 0.05f, 0.9f, 4, 64, 7);
         assertClose(r.model().parameters().data(), expected);
         // the momentum buffers and momentum_started carried across rounds matter: plain SGD lands elsewhere
-        assertThat(SparkTrainerTest.maxAbsDiff(expected, reference(data, "sgd", 0.1f, -1f, 0f, 4, 64, 7))).isGreaterThan(1e-3);
+        assertThat(SparkTrainerTest.maxAbsDiff(expected, reference(data, "sgd", 0.1f, 0.05f, 0f, 4, 64, 7))).isGreaterThan(1e-3);
     }
 
     @Test

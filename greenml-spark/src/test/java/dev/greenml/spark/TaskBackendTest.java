@@ -82,4 +82,19 @@ class TaskBackendTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("unknown backend 'auto' for Spark tasks; choose java, blas");
     }
+
+    @Test
+    void optionsAnOptimizerWouldIgnoreOrCannotUseAreRefused() {
+        // (in this class rather than SparkTrainerTest, which runs twice: these need no Spark)
+        assertThatThrownBy(() -> SparkTrainer.builder(SparkTrainerTest.MLP).optimizer("adam", 0.01f).momentum(0.9f).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("momentum applies to sgd only, and adam would ignore it");
+        assertThatThrownBy(() -> SparkTrainer.builder(SparkTrainerTest.MLP).optimizer("sgd", 0.01f).momentum(Float.NaN).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("momentum must be a number ≥ 0, got NaN");
+        assertThatThrownBy(() -> SparkTrainer.builder(SparkTrainerTest.MLP).optimizer("sgd", 0.01f).momentum(Float.POSITIVE_INFINITY).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("momentum must be a number ≥ 0");
+        assertThatThrownBy(() -> SparkTrainer.builder(SparkTrainerTest.MLP).weightDecay(Float.NaN).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("weight decay must be a finite number");
+        assertThatThrownBy(() -> SparkTrainer.builder(SparkTrainerTest.MLP).weightDecay(Float.NEGATIVE_INFINITY).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("weight decay must be a finite number");
+    }
 }
