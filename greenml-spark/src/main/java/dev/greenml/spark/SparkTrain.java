@@ -1,5 +1,7 @@
 package dev.greenml.spark;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.greenml.Version;
 import dev.greenml.data.Dataset;
 import dev.greenml.footprint.carbon.Intensities;
 import dev.greenml.io.CsvData;
@@ -25,8 +27,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  *     --data data.csv --target y --layers 4,16,1 --partitions 2 --local-steps 4 --rounds 20 --out model.safetensors
  * </pre>
  *
- * Exit codes: 0 done, 2 bad arguments or data (one line on stderr naming the problem and the fix),
- * 1 anything else.
+ * Follows greenml's command conventions: --help, -V/--version, --json (the result as one JSON
+ * object on stdout, progress on stderr), --backend java|blas (no auto, and no --threads: one
+ * thread per task). Exit codes: 0 done, 2 bad arguments or data (one line on stderr naming the
+ * problem and the fix), 1 anything else (one line with the root cause and what to check).
  */
 public final class SparkTrain {
 
@@ -46,8 +50,16 @@ public final class SparkTrain {
               --local-steps K     optimizer steps per partition between two averagings (default 4)
               --rounds R          averaging rounds, one Spark job each (default 20)
               --seed N            initialisation and shuffling (default 42)
+              --backend java|blas the kernels of every task, one thread each (default blas: OpenBLAS; a task
+                                  fails with the fix where it does not load). No auto: executors that picked
+                                  different kernels would compute with different arithmetic. No --threads:
+                                  Spark's executor cores set the parallelism
               --country CC        grid intensity for CO2e (default: the world average, flagged)
               --out FILE          where to write the model (safetensors)
+              --json              print the result as one JSON object on stdout (progress goes to stderr)
+              -h, --help          this text
+              -V, --version       greenml's version
+            Set GREENML_DEBUG=1 for the stack trace of a failure.
             """;
 
     private SparkTrain() {}
@@ -63,9 +75,12 @@ public final class SparkTrain {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /**
      * Runs the command; uses {@code given} as the Spark context when not null (tests), else
-     * creates one and stops it at the end.
+     * creates one and stops it at the end. With --json, {@code out} receives the result object
+     * alone and the progress goes to {@code err}.
      */
     static int run(String[] args, JavaSparkContext given, PrintStream out, PrintStream err) {
         Map<String, String> a;
@@ -75,10 +90,16 @@ public final class SparkTrain {
                 out.print(USAGE);
                 return 0;
             }
+            if (a.containsKey("version")) {
+                out.println("greenml " + Version.STRING);
+                return 0;
+            }
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             return 2;
         }
+        boolean json = a.containsKey("json");
+        PrintStream progress = json ? err : out;
         JavaSparkContext sc = null;
         try {
             Path data = Path.of(required(a, "data")), outFile = Path.of(required(a, "out"));
@@ -93,36 +114,61 @@ public final class SparkTrain {
                     .batchSize(intOption(a, "batch-size", 32))
                     .localSteps(intOption(a, "local-steps", 4))
                     .rounds(intOption(a, "rounds", 20))
-                    .seed(longOption(a, "seed", 42));
+                    .seed(longOption(a, "seed", 42))
+                    .backend(a.getOrDefault("backend", "blas"));
             if (a.containsKey("country")) b.grid(Intensities.country(a.get("country")));
             SparkTrainer trainer = b.build();
 
-            Dataset dataset = CsvData.toDataset(CsvData.read(data), target, loss.equals("cross-entropy"), data.toString());
-            if (dataset.features() != config.inputs()) {
-                throw new UsageException("--layers starts with " + config.inputs() + " inputs but " + data + " has "
-                        + dataset.features() + " feature columns besides '" + target + "'; start --layers with " + dataset.features());
-            }
-            if (loss.equals("mse") && config.outputs() != 1) {
-                throw new UsageException("--layers ends with " + config.outputs() + " outputs but mse on one target column needs 1;"
-                        + " end --layers with 1 (or use --loss cross-entropy for classes)");
+            // the rows go to Spark as row objects; the Dataset is dropped once they are built, and
+            // the RDD is not cached: fit packs and caches each partition once, evaluation re-reads them
+            List<TrainingRow> rowList;
+            long rowCount;
+            int featureCount;
+            double meanMse;
+            {
+                Dataset dataset = CsvData.toDataset(CsvData.read(data), target, loss.equals("cross-entropy"), data.toString());
+                if (dataset.features() != config.inputs()) {
+                    throw new UsageException("--layers starts with " + config.inputs() + " inputs but " + data + " has "
+                            + dataset.features() + " feature columns besides '" + target + "'; start --layers with " + dataset.features());
+                }
+                if (loss.equals("mse") && config.outputs() != 1) {
+                    throw new UsageException("--layers ends with " + config.outputs() + " outputs but mse on one target column needs 1;"
+                            + " end --layers with 1 (or use --loss cross-entropy for classes)");
+                }
+                rowCount = dataset.rows();
+                featureCount = dataset.features();
+                meanMse = loss.equals("mse") ? meanPredictorMse(dataset) : Double.NaN;
+                rowList = SparkTrainer.rows(dataset);
             }
 
-            sc = given != null ? given : new JavaSparkContext(sparkConf(a));
-            out.printf(Locale.ROOT, "greenml-spark: %s on %s (%d rows × %d features), %d partitions, K=%d local steps, %d rounds, master %s%n",
-                    config, data, dataset.rows(), dataset.features(), partitions, trainer.options().localSteps(),
-                    trainer.options().rounds(), sc.master());
-            JavaRDD<TrainingRow> rows = sc.parallelize(SparkTrainer.rows(dataset), partitions).cache();
+            if (given != null) {
+                sc = given;
+            } else {
+                SparkConf conf = sparkConf(a);
+                try {
+                    sc = new JavaSparkContext(conf);
+                } catch (Exception e) {
+                    throw new UsageException("cannot start Spark with master '" + conf.get("spark.master", "") + "': "
+                            + firstLine(e.getMessage()) + "; check --master (e.g. local[2], spark://host:7077, yarn)");
+                }
+            }
+            progress.printf(Locale.ROOT, "greenml-spark: %s on %s (%d rows × %d features), %d partitions, K=%d local steps, %d rounds,"
+                            + " master %s, backend %s (one thread per task)%n",
+                    config, data, rowCount, featureCount, partitions, trainer.options().localSteps(),
+                    trainer.options().rounds(), sc.master(), trainer.options().backend());
+            JavaRDD<TrainingRow> rows = sc.parallelize(rowList, partitions);
             SparkTrainResult r = trainer.fit(rows);
             for (int i = 0; i < r.rounds(); i++) {
                 if (i < 3 || i == r.rounds() - 1 || (i + 1) % 5 == 0) {
-                    out.printf(Locale.ROOT, "round %d/%d: training loss %.6f%n", i + 1, r.rounds(), r.lossPerRound().get(i));
+                    progress.printf(Locale.ROOT, "round %d/%d: training loss %.6f%n", i + 1, r.rounds(), r.lossPerRound().get(i));
                 }
             }
-            double finalLoss = SparkTrainer.evaluate(r.model(), rows, loss);
-            rows.unpersist(false);
-            out.printf(Locale.ROOT, "%s over all rows after training: %.6f", loss, finalLoss);
-            if (loss.equals("mse")) out.printf(Locale.ROOT, " (predicting the mean: %.6f)", meanPredictorMse(dataset));
-            out.printf(Locale.ROOT, "%ntrained in %.2f s wall%n%s%n", r.wallSeconds(), r.footprint().summary());
+            progress.println("tasks computed on: " + String.join(" | ", r.taskKernels()));
+            if (r.kernelWarning() != null) err.println("warning: " + r.kernelWarning());
+            double finalLoss = SparkTrainer.evaluate(r.model(), rows, loss, trainer.options().backend());
+            progress.printf(Locale.ROOT, "%s over all rows after training: %.6f", loss, finalLoss);
+            if (loss.equals("mse")) progress.printf(Locale.ROOT, " (predicting the mean: %.6f)", meanMse);
+            progress.printf(Locale.ROOT, "%ntrained in %.2f s wall%n%s%n", r.wallSeconds(), r.footprint().summary());
 
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("data", data.toString());
@@ -130,7 +176,19 @@ public final class SparkTrain {
             extra.put("final_loss", finalLoss);
             extra.put("spark_master", sc.master());
             long bytes = r.save(outFile, extra);
-            out.printf(Locale.ROOT, "model: %s (%,d bytes)%n", outFile, bytes);
+            progress.printf(Locale.ROOT, "model: %s (%,d bytes)%n", outFile, bytes);
+            if (json) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("model", outFile.toString());
+                result.put("model_bytes", bytes);
+                result.put("final_loss", finalLoss);
+                if (loss.equals("mse")) result.put("mean_predictor_mse", meanMse);
+                Map<String, Object> training = r.trainingRecord();
+                training.putAll(extra);
+                result.put("training", training);
+                result.put("footprint", r.footprint().toMap());
+                out.println(JSON.writeValueAsString(result));
+            }
             return 0;
         } catch (UsageException | CsvData.DataException | IllegalArgumentException | ModelFileException e) {
             err.println("error: " + e.getMessage());
@@ -139,17 +197,51 @@ public final class SparkTrain {
             err.println("error: " + e.getMessage() + " (" + e.getClass().getSimpleName() + "); check the path and its permissions");
             return 2;
         } catch (Exception e) {
-            err.println("error: " + e);
-            e.printStackTrace(err);
-            return 1;
+            return fail(e, err);
         } finally {
             if (given == null && sc != null) sc.stop();
         }
     }
 
-    private static SparkConf sparkConf(Map<String, String> a) {
+    /**
+     * Any other failure, typically a deployment mistake that makes Spark abort a job (greenml's
+     * jars not on the executors: ClassNotFoundException; executors without the JVM flags:
+     * NoClassDefFoundError jdk/incubator/vector/…): one line with the root cause and what to
+     * check, exit 1. Spark's message for an aborted job already holds the executor's stack trace
+     * as text, so only its first line is printed; GREENML_DEBUG=1 prints the whole trace.
+     */
+    static int fail(Exception e, PrintStream err) {
+        if ("1".equals(System.getenv("GREENML_DEBUG"))) e.printStackTrace(err);
+        err.println("error: " + failureLine(e));
+        return 1;
+    }
+
+    static String failureLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String what = root.getMessage() == null ? root.getClass().getName()
+                : root instanceof org.apache.spark.SparkException ? firstLine(root.getMessage())   // names the executor's exception itself
+                : root.getClass().getName() + ": " + firstLine(root.getMessage());
+        return "Spark job failed: " + what + " — are greenml's jars on the executors (spark-submit --jars, see docs/spark.md), and do"
+                + " driver and executors run with --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED?"
+                + " (GREENML_DEBUG=1 prints the stack trace)";
+    }
+
+    static String firstLine(String s) {
+        if (s == null) return "";
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return (nl < 0 ? t : t.substring(0, nl)).strip();
+    }
+
+    static SparkConf sparkConf(Map<String, String> a) {
         SparkConf conf = new SparkConf().setAppName("greenml-spark");
         if (a.containsKey("master")) {
+            // spark-submit passes its --master as spark.master; a second, different one would silently win
+            if (conf.contains("spark.master") && !conf.get("spark.master").equals(a.get("master"))) {
+                throw new UsageException("--master " + a.get("master") + " conflicts with spark-submit's --master "
+                        + conf.get("spark.master") + "; give the master once");
+            }
             conf.setMaster(a.get("master"));
         } else if (!conf.contains("spark.master")) {
             throw new UsageException("no Spark master: pass --master local[2] here, or --master to spark-submit");
@@ -167,7 +259,7 @@ public final class SparkTrain {
     }
 
     private static final List<String> OPTIONS = List.of("master", "data", "target", "layers", "activation", "loss", "optimizer",
-            "lr", "batch-size", "partitions", "local-steps", "rounds", "seed", "country", "out");
+            "lr", "batch-size", "partitions", "local-steps", "rounds", "seed", "backend", "country", "out");
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -175,6 +267,14 @@ public final class SparkTrain {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 m.put("help", "");
+                continue;
+            }
+            if (arg.equals("--version") || arg.equals("-V")) {
+                m.put("version", "");
+                continue;
+            }
+            if (arg.equals("--json")) {
+                m.put("json", "");
                 continue;
             }
             if (!arg.startsWith("--")) throw new UsageException("unexpected argument '" + arg + "'; options start with -- (see --help)");

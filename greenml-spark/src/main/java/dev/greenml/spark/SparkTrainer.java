@@ -387,6 +387,8 @@ public final class SparkTrainer {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException bad) return new IllegalArgumentException(bad.getMessage(), e);
         }
-        return e instanceof RuntimeException r ? r : new IllegalStateException("Spark job failed: " + e.getMessage(), e);
+        // an aborted job's message goes on with the executor's stack trace as text: keep its first line
+        String message = e.getMessage() == null ? e.toString() : e.getMessage().strip().lines().findFirst().orElse("");
+        return e instanceof RuntimeException r ? r : new IllegalStateException("Spark job failed: " + message, e);
     }
 }

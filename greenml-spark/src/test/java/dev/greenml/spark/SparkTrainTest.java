@@ -1,6 +1,7 @@
 package dev.greenml.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greenml.data.Dataset;
 import dev.greenml.io.ModelFile;
@@ -10,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,5 +92,68 @@ class SparkTrainTest {
             assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         }
         assertThat(Files.exists(out)).isFalse();
+    }
+
+    @Test
+    void jsonPrintsOneResultObjectOnStdoutAndTheProgressOnStderr(@TempDir Path dir) throws Exception {
+        Path file = csv(dir, TestData.regression(60, 23)), model = dir.resolve("m.safetensors");
+        Run r = run("--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--partitions", "2", "--local-steps", "1",
+                "--rounds", "2", "--backend", "java", "--json", "--out", model.toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().strip().lines().count()).as(r.out()).isEqualTo(1);
+        var result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(result.path("model").asText()).isEqualTo(model.toString());
+        assertThat(result.path("training").path("backend").asText()).isEqualTo("java");
+        assertThat(result.path("training").path("task_kernels").get(0).asText()).startsWith("java: Vector API");
+        assertThat(result.path("footprint").path("energy_method").asText()).isEqualTo("modelled");
+        assertThat(result.path("final_loss").isNumber()).isTrue();
+        assertThat(r.err()).contains("round 2/2").contains("backend java").contains("model: " + model);
+    }
+
+    @Test
+    void versionAndHelp() {
+        for (String v : new String[] {"-V", "--version"}) {
+            Run r = run(v);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).isEqualTo("greenml " + dev.greenml.Version.STRING + System.lineSeparator());
+        }
+        Run help = run("--help");
+        assertThat(help.out()).contains("--backend java|blas").contains("--json").contains("-V, --version");
+        Run bad = run("--backend", "auto", "--data", "x.csv", "--target", "y", "--layers", "4,8,1", "--out", "m.safetensors");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("error: unknown backend 'auto' for Spark tasks; choose java, blas");
+    }
+
+    @Test
+    void aFailedSparkJobIsOneLineWithTheRootCauseAndWhatToCheck() {
+        // what greenml's jars missing on an executor look like: the task cannot load a class
+        Exception failure = org.assertj.core.api.Assertions.catchException(() -> LocalSpark.context().parallelize(List.of(1), 1)
+                .map(i -> {
+                    if (i > 0) throw new IllegalStateException(new ClassNotFoundException("dev.greenml.spark.LocalSteps"));
+                    return i;
+                }).collect());
+        assertThat(failure).isNotNull();
+        var err = new ByteArrayOutputStream();
+        int code = SparkTrain.fail(failure, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(1);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertThat(text.strip().lines().count()).as(text).isEqualTo(1);
+        assertThat(text).startsWith("error: Spark job failed: java.lang.ClassNotFoundException: dev.greenml.spark.LocalSteps")
+                .contains("--jars").contains("--add-modules=jdk.incubator.vector").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMasterThatContradictsSparkSubmitsIsRefused() {
+        System.setProperty("spark.master", "yarn");   // what spark-submit --master yarn sets
+        try {
+            assertThatThrownBy(() -> SparkTrain.sparkConf(Map.of("master", "local[2]")))
+                    .hasMessage("--master local[2] conflicts with spark-submit's --master yarn; give the master once");
+            assertThat(SparkTrain.sparkConf(Map.of("master", "yarn")).get("spark.master")).isEqualTo("yarn");
+            assertThat(SparkTrain.sparkConf(Map.of()).get("spark.master")).isEqualTo("yarn");
+        } finally {
+            System.clearProperty("spark.master");
+        }
     }
 }
