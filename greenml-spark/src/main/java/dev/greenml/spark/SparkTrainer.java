@@ -43,9 +43,10 @@ import org.apache.spark.storage.StorageLevel;
  * r.model();  r.lossPerRound();  r.footprint().summary();
  * }</pre>
  *
- * <p>With plain SGD, K = 1 and one batch per partition covering its rows, a round is exactly one
- * synchronous step on all rows (the row-weighted mean of the partitions' mean-loss gradients is the
- * gradient of the mean loss). With K > 1 the partitions drift apart between averagings: fewer
+ * <p>With SGD (with or without momentum and L2 weight decay), K = 1 and one batch per partition
+ * covering its rows, a round is exactly one synchronous step on all rows (the row-weighted mean of
+ * the partitions' mean-loss gradients is the gradient of the mean loss, and momentum and decay are
+ * linear in it); not with Adam, whose second moment is not. With K > 1 the partitions drift apart between averagings: fewer
  * rounds (Spark jobs) for the same number of steps, at some cost in what a step achieves. See
  * docs/spark.md.
  */
@@ -201,7 +202,9 @@ public final class SparkTrainer {
 
     /**
      * Trains on {@code rows}, one shard per partition, each weighted by its row count. Partitions
-     * without rows take no part. Deterministic for a fixed partitioning and seed.
+     * without rows take no part. Deterministic for a fixed partitioning and seed on identical
+     * executors (same backend, kernel and CPU; {@link SparkTrainResult#taskKernels} says what the
+     * tasks computed on).
      *
      * @throws IllegalArgumentException for bad input (no partitions, no rows, a row that does not fit the model)
      */
