@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * only when the result is saved, would waste the whole run. Each failure is a {@link UserError}
  * naming the path as the user typed it.
  */
-final class OutputPaths {
+public final class OutputPaths {
 
     private OutputPaths() {}
 
@@ -23,6 +23,18 @@ final class OutputPaths {
     static void refuseSameFile(String outOption, Path out, String inOption, Path in) {
         if (out == null || in == null || !sameFile(out, in)) return;
         throw new UserError(outOption + " " + out + " is the same file as " + inOption + "; choose another output path");
+    }
+
+    /**
+     * Refuses {@code report} when it is the footprint.json of a training run directory (one with
+     * run.json beside it): that file belongs to the run, and greenml report reads it. {@code fix}
+     * ends the message, e.g. "choose another file with --footprint-out".
+     */
+    public static void refuseRunFootprint(Path report, String fix) {
+        Path dir = report.toAbsolutePath().getParent();
+        if (report.getFileName().toString().equals("footprint.json") && dir != null && Files.exists(dir.resolve("run.json"))) {
+            throw new UserError(report + " is the footprint report of the training run in " + dir + "; " + fix);
+        }
     }
 
     /** The real files when both exist (links, "..", hard links), the normalized absolute paths otherwise. */

@@ -86,6 +86,34 @@ class InputChecksTest {
         assertThat(Files.readString(data)).isEqualTo(before);
     }
 
+    @Test
+    void aFootprintReportThatIsAnInputOrOutputOrUnwritableIsRefusedBeforeTheWork() throws Exception {
+        Path data = Cli.regressionCsv(dir), model = mlp("m.safetensors", 2, 8, 1), preds = dir.resolve("p.csv");
+        byte[] modelBytes = Files.readAllBytes(model);
+        String before = Files.readString(data);
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", preds, "--footprint-out", preds),
+                "predict", "--footprint-out " + preds + " is the same file as --output");
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", preds, "--footprint-out", data),
+                "predict", "--footprint-out " + data + " is the same file as --input");
+        // the emissions.csv beside the report gets a row: it must not be the output either
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", dir.resolve("emissions.csv")),
+                "predict", "is the emissions.csv beside --footprint-out");
+        rejected(greenml("prune", "--model", model, "--sparsity", "0.5", "--out", dir.resolve("q.safetensors"),
+                "--footprint-out", model), "prune", "--footprint-out " + model + " is the same file as --model");
+        rejected(greenml("generate", "--model", model, "--tokens", 2, "--footprint-out", model), "generate",
+                "is the same file as --model");
+        rejected(greenml("distill", "--teacher", model, "--student-layers", "784,16,10", "--data", dir,
+                "--out", dir.resolve("s.safetensors"), "--footprint-out", model), "distill", "is the same file as --teacher");
+        rejected(greenml("compare", model, "--data", dir, "--footprint-out", model), "compare", "is the same file as FILE");
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", preds,
+                    "--footprint-out", "/proc/fp.json"), "predict", "cannot write --footprint-out /proc/fp.json", "choose a writable");
+        }
+        assertThat(preds).doesNotExist();   // refused before the predictions were written
+        assertThat(Files.readAllBytes(model)).isEqualTo(modelBytes);
+        assertThat(Files.readString(data)).isEqualTo(before);
+    }
+
     // ------------------------------------------------------------------ #10 unwritable places, checked before the work
 
     @Test
