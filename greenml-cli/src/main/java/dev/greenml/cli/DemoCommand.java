@@ -68,6 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!(lr > 0) || Float.isInfinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
         OutputPaths.checkWritableFile("--out", out);
+        // demo writes footprint.json beside its model file and keeps no run.json, so a run.json
+        // there means a training run's directory, whose footprint.json demo must not replace
+        Path runDir = out.toAbsolutePath().getParent();
+        OutputPaths.refuseRunFootprint(runDir.resolve("footprint.json"), "give demo an --out outside a training run's directory");
         Output o = new Output(spec.commandLine(), json);
         long t0 = System.nanoTime();
         o.log("%s", backendOptions.apply());
