@@ -391,15 +391,17 @@ final class GptSession {
         return m;
     }
 
-    /** As TrainingSession's: run.json says "failed" with the reason, and the error names the user's path. */
+    /** As TrainingSession's: run.json says "failed", footprint.json accounts for the energy, the error names the path and the fix. */
     private UserError failed(String what, Exception e) {
         failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
-        } catch (RuntimeException ignored) {
+            metering.finish(dir.path(), o);
+            TrainingSession.addCumulativeToReport(dir, totals.session, totals.cumulative(run), run.methodSoFar());
+        } catch (IOException | RuntimeException ignored) {
             // the run directory itself may be what cannot be written; the error line still says why
         }
-        return new UserError(failure + " (training itself finished; " + dir.runJson() + " records the failure)");
+        return new UserError(TrainingSession.failedMessage(failure, dir));
     }
 
     private void writeRun(String status) {

@@ -148,15 +148,30 @@ class InputChecksTest {
         Path run = dir.resolve("run");
         Files.createDirectories(run.resolve("model.safetensors"));
         Files.writeString(run.resolve("model.safetensors").resolve("keep"), "x");   // non-empty: a rename cannot replace it
-        Cli.Outcome r = greenml("train", "--layers", "2,8,1", "--data", Cli.regressionCsv(dir), "--target", "y", "--epochs", 1,
+        Path data = Cli.regressionCsv(dir);
+        Cli.Outcome r = greenml("train", "--layers", "2,8,1", "--data", data, "--target", "y", "--epochs", 1,
                 "--run-dir", run, "--threads", 1);
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
         assertThat(r.errLines().getLast()).startsWith("greenml train: ").contains(run.resolve("model.safetensors").toString())
-                .contains("cannot write").contains("records the failure").doesNotContain("internal error").doesNotContain(".tmp");
+                .contains("cannot write").contains("records the failure").contains("a directory of that name is in the way")
+                .contains("--resume " + run).doesNotContain("bytes free").doesNotContain("internal error").doesNotContain(".tmp");
         JsonNode runJson = new ObjectMapper().readTree(run.resolve("run.json").toFile());
         assertThat(runJson.path("status").asText()).isEqualTo("failed");
         assertThat(runJson.path("error").asText()).contains("cannot write");
         assertThat(runJson.path("model_file").isNull()).isTrue();
+        // the training's energy is still accounted for: footprint.json, an emissions.csv row, and report reads the run
+        assertThat(run.resolve("footprint.json")).exists();
+        assertThat(run.resolve("emissions.csv")).exists();
+        Cli.Outcome report = greenml("report", run, "--out", dir.resolve("r.html"));
+        assertThat(report.code()).as(report.toString()).isZero();
+        // the fix the message names works: with the directory out of the way, --resume finishes the run
+        Files.delete(run.resolve("model.safetensors").resolve("keep"));
+        Files.delete(run.resolve("model.safetensors"));
+        Cli.Outcome resumed = greenml("train", "--layers", "2,8,1", "--data", data, "--target", "y", "--epochs", 1,
+                "--resume", run, "--threads", 1);
+        assertThat(resumed.code()).as(resumed.toString()).isZero();
+        assertThat(run.resolve("model.safetensors")).isRegularFile();
+        assertThat(new ObjectMapper().readTree(run.resolve("run.json").toFile()).path("status").asText()).isEqualTo("completed");
     }
 
     // ------------------------------------------------------------------ #11 the wrong kind of model or data
