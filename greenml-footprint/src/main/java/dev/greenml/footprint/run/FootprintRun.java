@@ -81,6 +81,10 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     /** The child this run meters has started as {@code pid}: the reports name it. */
     void childStarted(long pid) {
         config = config.withProcess(pid, true);
+        // a reading of the child as soon as it exists: the meters of its tree read nothing before
+        // (no pid), and the sampler's first read comes one interval later, after a short command
+        // has already exited, so without it the child's memory would integrate to about 0
+        sample();
     }
 
     /** The meters this run reads. */

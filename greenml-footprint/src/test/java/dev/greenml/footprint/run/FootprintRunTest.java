@@ -193,6 +193,18 @@ class FootprintRunTest {
         assertThat(r.phases().getFirst().energy().joules()).isLessThanOrEqualTo(r.energy().joules() + 1e-9);
     }
 
+    @Test
+    void aChildShorterThanOneIntervalStillHasItsMemoryMetered() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+        // real /proc, a 60 s interval: the sampler never reads while the 0.2 s child lives
+        var child = Footprint.startChild(FootprintConfig.defaults().withInterval(Duration.ofSeconds(60)).withProject("test"),
+                new ProcessBuilder("sleep", "0.2"));
+        assertThat(child.process().waitFor()).isZero();
+        FootprintResult r = child.run().finish();
+        var ram = r.components().stream().filter(c -> c.component().equals("ram")).findFirst().orElseThrow();
+        assertThat(ram.energy().joules()).as("the child's resident memory over its 0.2 s").isGreaterThan(0);
+    }
+
     private static List<String> keys(JsonNode n) {
         Set<String> s = new TreeSet<>();
         n.fieldNames().forEachRemaining(s::add);
