@@ -265,6 +265,30 @@ class InputChecksTest {
     }
 
     @Test
+    void aScheduleRePlannedByMaxMinutesRecordsTheWarmupThatRuns() throws Exception {
+        Path text = Cli.write(dir.resolve("t.txt"), "In the beginning God created the heaven and the earth.\n".repeat(20));
+        Path run = dir.resolve("run");
+        // 1.8 s for 400 steps: the schedule is re-planned to what fits, and the warm-up capped at half of that
+        Cli.Outcome r = greenml("train", "--model", "gpt", "--data", text, "--tokenizer", "byte", "--layers", 1, "--heads", 2,
+                "--width", 16, "--context", 16, "--batch-size", 2, "--steps", 400, "--warmup", 100, "--max-minutes", "0.03",
+                "--eval-every", 400, "--eval-windows", 1, "--sample-tokens", 0, "--threads", 1, "--run-dir", run);
+        assertThat(r.code()).as(r.toString()).isZero();
+        var spans = java.util.regex.Pattern.compile("schedule now spans (\\d+) steps, warm-up (\\d+) \\(was 100; --warmup 100\\)")
+                .matcher(r.err());
+        long warmup = -1;
+        while (spans.find()) {
+            warmup = Long.parseLong(spans.group(2));
+            assertThat(warmup).isEqualTo(Math.min(100, Long.parseLong(spans.group(1)) / 2));
+        }
+        assertThat(warmup).as("a re-plan that changed the warm-up, in:\n" + r.err()).isGreaterThanOrEqualTo(0).isLessThan(100);
+        JsonNode training = new ObjectMapper().readTree(run.resolve("run.json").toFile()).path("training");
+        assertThat(training.path("warmup").asLong()).isEqualTo(warmup);
+        assertThat(training.path("warmup_requested").asInt()).isEqualTo(100);
+        JsonNode fileRecord = new ObjectMapper().readTree(ModelFile.load(run.resolve("model.safetensors")).metadata().get(ModelFile.TRAINING));
+        assertThat(fileRecord.path("warmup").asLong()).isEqualTo(warmup);
+    }
+
+    @Test
     void demoChecksItsNumbersBeforeGeneratingData() throws Exception {
         rejected(greenml("demo", "--lr", 0, "--steps", 5, "--out", dir.resolve("d.safetensors")), "demo", "--lr must be a positive number");
         rejected(greenml("demo", "--lr", -1, "--steps", 5, "--out", dir.resolve("d.safetensors")), "demo", "--lr must be a positive number");
