@@ -504,6 +504,9 @@ final class TrainingSession {
         cum.put("co2e_grams", total[2]);
         cum.put("seconds", total[0]);
         cum.put("energy_method", energyMethod);
+        // CO2e is energy × a grid factor: modelled when either is (the factor always is, from tables)
+        String co2e = report.path("co2e").path("method").asText("modelled");
+        cum.put("co2e_method", energyMethod.equals("measured") && co2e.equals("measured") ? "measured" : "modelled");
         cum.put("note", "this report's other figures cover the last session of the run; cumulative adds the earlier sessions"
                 + " (from the checkpoint it resumed)");
         AtomicFiles.writeString(p, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
