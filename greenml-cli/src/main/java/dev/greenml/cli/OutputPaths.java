@@ -49,7 +49,8 @@ public final class OutputPaths {
 
     /** {@code file} (the value of {@code option}) can be created or replaced: not a directory, in a writable place. */
     static void checkWritableFile(String option, Path file) {
-        Path abs = file.toAbsolutePath().normalize();
+        // not normalize(): "link/../x" lives in link's target's parent, which a lexical ".." would miss
+        Path abs = file.toAbsolutePath();
         if (Files.isDirectory(abs)) {
             throw new UserError("cannot write " + option + " " + file + ": it is a directory; give a file name");
         }
@@ -61,7 +62,7 @@ public final class OutputPaths {
      * and files can be written in it; an existing regular file is refused.
      */
     static void checkWritableDirectory(String what, Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
+        Path abs = dir.toAbsolutePath();   // not normalize(), as above
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new UserError(what + " is a file, not a directory; choose another directory");
         }
@@ -79,6 +80,11 @@ public final class OutputPaths {
         if (existing == null) throw new UserError("cannot write " + what + ": no part of " + dir + " exists");
         if (!Files.isDirectory(existing)) {
             throw new UserError("cannot write " + what + ": " + existing + " is a file, not a directory");
+        }
+        try {
+            existing = existing.toRealPath();   // the directory the file would really go to, links and ".." resolved
+        } catch (IOException e) {
+            // unreadable: name it as given
         }
         try {
             Files.delete(Files.createTempFile(existing, ".greenml-", ".probe"));

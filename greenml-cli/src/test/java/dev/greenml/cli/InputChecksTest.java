@@ -135,6 +135,22 @@ class InputChecksTest {
     }
 
     @Test
+    void aRunDirectoryNamedLikeADatasetIsNotTheDatasetAndLinksAreFollowedToTheRealPlace() throws Exception {
+        // "kjv" names a dataset, not a file: a --run-dir of that name destroys nothing. The refusal
+        // that remains is the next check's (kjv is text for --model gpt), not "the same file as --data".
+        assertThat(Path.of("kjv")).doesNotExist();
+        rejected(greenml("train", "--layers", "2,8,1", "--data", "kjv", "--epochs", 1, "--run-dir", "kjv"), "train", "--data kjv is text");
+        assertThat(Path.of("kjv")).doesNotExist();
+        assumeProc();
+        Path data = Cli.regressionCsv(dir);
+        // link/../x.csv is in /proc (link's target's parent), not beside link: the probe must look there
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of("/proc/self"));
+        Path model = mlp("m.safetensors", 2, 8, 1);
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", link.resolve("..").resolve("x.csv")),
+                "predict", "cannot write --output", "cannot create a file in /proc ");
+    }
+
+    @Test
     void aRunDirectoryThatIsAFileIsRefused() throws Exception {
         Path data = Cli.regressionCsv(dir), file = Cli.write(dir.resolve("notes.txt"), "mine\n");
         rejected(greenml("train", "--layers", "2,8,1", "--data", data, "--target", "y", "--epochs", 1, "--run-dir", file),
