@@ -124,7 +124,7 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                         latencyUs[i][r] = (System.nanoTime() - t0) / 1e3 / latencyCalls;
                         cpuUs1[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / latencyCalls;
-                        run.units("inferences", latencyCalls);
+                        run.units(e.label + " batch-1 inferences", latencyCalls);   // per model and batch: a mix means nothing
                     }
                     try (var p = run.phase(e.label + " batch 256")) {
                         long c0 = cpuNanos.getAsLong(), t0 = System.nanoTime();
@@ -135,7 +135,7 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                         rowsPerSecond[i][r] = 256.0 * throughputBatches / ((System.nanoTime() - t0) / 1e9);
                         cpuUs256[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / (256.0 * throughputBatches);
-                        run.units("inferences", 256L * throughputBatches);
+                        run.units(e.label + " batch-256 inferences", 256L * throughputBatches);
                     }
                 }
             }

@@ -113,8 +113,8 @@ public final class DemoCommand implements Callable<Integer> {
             smoothed = Double.isNaN(smoothed) ? lastLoss : 0.95 * smoothed + 0.05 * lastLoss;
             bar.update(step + 1, String.format(java.util.Locale.ROOT, "loss %.4f", smoothed));
         }
+        run.units("samples", (long) steps * batchSize);   // inside the phase: J per sample is training's, as train's is
         trainPhase.close();
-        run.units("samples", (long) steps * batchSize);
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         Trainer.Evaluation eval = run.phase("evaluate", () -> Trainer.evaluate(model, test, "mse", 1024));
         o.log("trained %d steps × %d rows in %.2f s (%,.0f samples/s); loss %.4f → %.4f; test MSE %.4f",

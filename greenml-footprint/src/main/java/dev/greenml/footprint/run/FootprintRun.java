@@ -290,7 +290,10 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
                 return true;
             }).toList();
             double joules = outer.stream().mapToDouble(p -> total(components(p.startJoules, p.endJoules, 0)).joules()).sum();
+            // one name repeated (compare's rounds): say it once, not as a range that seems to span other phases
+            boolean oneName = outer.stream().map(p -> p.name).distinct().count() == 1;
             String basis = outer.size() == 1 ? "phase '" + outer.getFirst().name + "'"
+                    : oneName ? outer.size() + " phases '" + outer.getFirst().name + "'"
                     : outer.size() + " phases '" + outer.getFirst().name + "' … '" + outer.getLast().name + "'";
             out.put(kind, new Accounting.UnitWork(count, joules, basis));
         });
