@@ -64,6 +64,12 @@ public final class CompareCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
         if (rounds < 1 || latencyCalls < 1 || throughputBatches < 1) throw new UserError("--rounds, --latency-calls and --throughput-batches must be at least 1");
+        Object[] inputs = new Object[2 * models.size()];
+        for (int i = 0; i < models.size(); i++) {
+            inputs[2 * i] = "FILE";
+            inputs[2 * i + 1] = models.get(i);
+        }
+        Path report = FootprintOut.check(footprintOut.inWorkingDirectory("compare"), inputs);
         FashionData.dir(data);   // before the models load: a wrong --data fails first
         List<Entry> entries = new ArrayList<>();
         for (Path p : models) {
@@ -97,7 +103,7 @@ public final class CompareCommand implements Callable<Integer> {
         long cpuResolutionNs = oneThread ? 1 : processClock.resolutionNanos();
         double cpuResolutionUs1 = cpuResolutionNs / 1e3 / latencyCalls, cpuResolutionUs256 = cpuResolutionNs / 1e3 / (256.0 * throughputBatches);
         double[] accuracy = new double[n];
-        try (Metering metering = Metering.start(footprint, "greenml-compare", footprintOut.inWorkingDirectory("compare")); var noGrad = Autograd.noGrad()) {
+        try (Metering metering = Metering.start(footprint, "greenml-compare", report); var noGrad = Autograd.noGrad()) {
             var run = metering.run;
             for (int i = 0; i < n; i++) {   // accuracy, and a warm-up of both paths so that round 1 is not JIT time
                 Entry e = entries.get(i);
@@ -118,7 +124,7 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                         latencyUs[i][r] = (System.nanoTime() - t0) / 1e3 / latencyCalls;
                         cpuUs1[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / latencyCalls;
-                        run.units("inferences", latencyCalls);
+                        run.units(e.label + " batch-1 inferences", latencyCalls);   // per model and batch: a mix means nothing
                     }
                     try (var p = run.phase(e.label + " batch 256")) {
                         long c0 = cpuNanos.getAsLong(), t0 = System.nanoTime();
@@ -129,7 +135,7 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                         rowsPerSecond[i][r] = 256.0 * throughputBatches / ((System.nanoTime() - t0) / 1e9);
                         cpuUs256[i][r] = (cpuNanos.getAsLong() - c0) / 1e3 / (256.0 * throughputBatches);
-                        run.units("inferences", 256L * throughputBatches);
+                        run.units(e.label + " batch-256 inferences", 256L * throughputBatches);
                     }
                 }
             }

@@ -68,6 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!(lr > 0) || Float.isInfinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
         OutputPaths.checkWritableFile("--out", out);
+        // demo writes footprint.json beside its model file and keeps no run.json, so a run.json
+        // there means a training run's directory, whose footprint.json demo must not replace
+        Path runDir = out.toAbsolutePath().getParent();
+        OutputPaths.refuseRunFootprint(runDir.resolve("footprint.json"), "give demo an --out outside a training run's directory");
         Output o = new Output(spec.commandLine(), json);
         long t0 = System.nanoTime();
         o.log("%s", backendOptions.apply());
@@ -109,8 +113,8 @@ public final class DemoCommand implements Callable<Integer> {
             smoothed = Double.isNaN(smoothed) ? lastLoss : 0.95 * smoothed + 0.05 * lastLoss;
             bar.update(step + 1, String.format(java.util.Locale.ROOT, "loss %.4f", smoothed));
         }
+        run.units("samples", (long) steps * batchSize);   // inside the phase: J per sample is training's, as train's is
         trainPhase.close();
-        run.units("samples", (long) steps * batchSize);
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         Trainer.Evaluation eval = run.phase("evaluate", () -> Trainer.evaluate(model, test, "mse", 1024));
         o.log("trained %d steps × %d rows in %.2f s (%,.0f samples/s); loss %.4f → %.4f; test MSE %.4f",

@@ -84,6 +84,7 @@ public final class DistillCommand implements Callable<Integer> {
         if (!(alpha >= 0 && alpha <= 1)) throw new UserError("--alpha must be in [0, 1], got " + alpha);
         OutputPaths.refuseSameFile("--out", out, "--teacher", teacher);
         OutputPaths.checkWritableFile("--out", out);
+        Path report = FootprintOut.check(footprintOut.besideOutput(out), "--out", out, "--teacher", teacher);
         FashionData.dir(data);
         Mlp.Config arch;
         try {
@@ -102,7 +103,7 @@ public final class DistillCommand implements Callable<Integer> {
                     + classes + " outputs, e.g. " + in + ",64," + classes);
         }
         o.log("%s", backendOptions.apply());
-        try (Metering metering = Metering.start(footprint, "greenml-distill", footprintOut.besideOutput(out))) {
+        try (Metering metering = Metering.start(footprint, "greenml-distill", report)) {
             var run = metering.run;
             FashionMnist.Splits splits = FashionData.load(data);
             Dataset train = splits.train(), test = splits.test();

@@ -27,6 +27,38 @@ public final class FootprintOut {
         return file != null ? file : Path.of(command + ".footprint.json");
     }
 
+    /**
+     * Checks the report file before the command's work, and returns it: it, and the emissions.csv
+     * beside it that gets a row, must be none of the command's own files ({@code files}: option
+     * names and paths in pairs, e.g. "--input", input; a null path is skipped), must not be a
+     * training run's footprint.json, and must be writable. Otherwise the report would replace an
+     * input or the output the command just wrote, or fail only after the work.
+     */
+    static Path check(Path report, Object... files) {
+        Path csv = report.toAbsolutePath().resolveSibling("emissions.csv");
+        if (OutputPaths.sameFile(report, csv)) {
+            throw new UserError("--footprint-out " + report + " is the emissions.csv that gets the report's CSV row;"
+                    + " choose another file name, e.g. footprint.json");
+        }
+        for (int i = 0; i < files.length; i += 2) {
+            String option = (String) files[i];
+            Path file = (Path) files[i + 1];
+            if (file == null) continue;
+            OutputPaths.refuseSameFile("--footprint-out", report, option, file);
+            if (OutputPaths.sameFile(csv, file)) {
+                throw new UserError(option + " " + file + " is the emissions.csv beside --footprint-out " + report
+                        + ", which gets a CSV row; choose another output path or --footprint-out in another directory");
+            }
+        }
+        OutputPaths.refuseRunFootprint(report, "choose another file with --footprint-out");
+        OutputPaths.checkWritableFile("--footprint-out", report);
+        if (java.nio.file.Files.isDirectory(csv)) {
+            throw new UserError("cannot append to " + csv + " beside --footprint-out " + report
+                    + ": it is a directory; choose --footprint-out in another directory");
+        }
+        return report;
+    }
+
     /** {@code dir/preds.csv} → {@code dir/preds.footprint.json}. */
     static Path beside(Path output) {
         String name = output.getFileName().toString();

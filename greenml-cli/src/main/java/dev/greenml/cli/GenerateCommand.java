@@ -67,7 +67,8 @@ public final class GenerateCommand implements Callable<Integer> {
         Output o = new Output(spec.commandLine(), json);
         if (tokens <= 0) throw new UserError("--tokens must be positive, got " + tokens);
         Sampler sampler = new Sampler(temperature, topK, topP, seed);
-        try (Metering metering = Metering.start(footprint, "greenml-generate", footprintOut.inWorkingDirectory("generate"))) {
+        Path report = FootprintOut.check(footprintOut.inWorkingDirectory("generate"), "--model", model, "--tokenizer", tokenizer);
+        try (Metering metering = Metering.start(footprint, "greenml-generate", report)) {
             var run = metering.run;
             Gpt gpt = run.phase("load", () -> Gpt2Checkpoint.load(model, heads));
             run.bytesRead(Files.size(model));

@@ -151,6 +151,7 @@ final class GptSession {
 
             training.put("steps", done);   // the model file's record: steps done
             training.put("planned_steps", trainer.plannedSteps());
+            recordWarmup();
             long bytes;
             try {
                 bytes = saveModel(dir.model(), "final (" + status + ")");
@@ -260,9 +261,13 @@ final class GptSession {
                 long fit = Math.min(opt.steps, done + (long) ((budgetNanos - (System.nanoTime() - start)) / perStep));
                 fit = Math.max(done, fit);
                 if (fit != trainer.plannedSteps()) {
-                    trainer.setTotalSteps(fit);
+                    long warmupBefore = trainer.warmupSteps();
+                    trainer.setTotalSteps(fit);   // which caps the warm-up anew at half of the new length
+                    recordWarmup();
                     bar.total(fit);
-                    o.log("--max-minutes %s: %.0f ms a step so far, so the schedule now spans %d steps", opt.maxMinutes, perStep / 1e6, fit);
+                    o.log("--max-minutes %s: %.0f ms a step so far, so the schedule now spans %d steps%s", opt.maxMinutes, perStep / 1e6, fit,
+                            trainer.warmupSteps() == warmupBefore ? ""
+                                    : ", warm-up " + trainer.warmupSteps() + " (was " + warmupBefore + "; --warmup " + opt.warmup + ")");
                 }
             }
             boolean end = done == trainer.plannedSteps();
@@ -391,20 +396,30 @@ final class GptSession {
         return m;
     }
 
-    /** As TrainingSession's: run.json says "failed" with the reason, and the error names the user's path. */
+    /** As TrainingSession's: run.json says "failed", footprint.json accounts for the energy, the error names the path and the fix. */
     private UserError failed(String what, Exception e) {
         failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
-        } catch (RuntimeException ignored) {
+            metering.finish(dir.path(), o);
+            TrainingSession.addCumulativeToReport(dir, totals.session, totals.cumulative(run), run.methodSoFar());
+        } catch (IOException | RuntimeException ignored) {
             // the run directory itself may be what cannot be written; the error line still says why
         }
-        return new UserError(failure + " (training itself finished; " + dir.runJson() + " records the failure)");
+        return new UserError(TrainingSession.failedMessage(failure, dir));
+    }
+
+    /** The warm-up of the schedule that runs: a re-planned schedule (--max-minutes, --steps on resume) caps it anew. */
+    private void recordWarmup() {
+        training.put("warmup", trainer.warmupSteps());
+        if (trainer.warmupSteps() != opt.warmup) training.put("warmup_requested", opt.warmup);
+        else training.remove("warmup_requested");
     }
 
     private void writeRun(String status) {
         training.put("steps", trainer.stepsDone());
         training.put("planned_steps", trainer.plannedSteps());
+        recordWarmup();
         Map<String, Object> r = RunRecord.head(status, model, training, data, started, totals.session);
         r.put("steps_done", trainer.stepsDone());
         r.put("planned_steps", trainer.plannedSteps());

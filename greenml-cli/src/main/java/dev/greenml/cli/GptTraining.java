@@ -331,7 +331,8 @@ final class GptTraining {
         long recordedSteps = ckpt.json("greenml.training").path("steps").asLong(opt.steps);
         long planned = opt.steps != recordedSteps ? opt.steps : trainer.plannedSteps();
         if (opt.maxMinutes > 0 && planned <= done) planned = opt.steps;
-        if (done >= planned) {
+        // a "failed" run trained to the end but could not save its result: resuming it saves it
+        if (done >= planned && !dir.failed()) {
             throw new UserError(dir.path() + " already trained " + done + " steps" + (done >= opt.steps
                     ? "; pass --steps N with N > " + done + " to train further"
                     : ", where its schedule (fitted to --max-minutes) ends; pass --max-minutes M to train on towards --steps " + opt.steps));

@@ -38,16 +38,12 @@ final class Metering implements AutoCloseable {
     }
 
     /**
-     * A non-training command's metering, its report going to {@code reportFile}. Checked before any
-     * work: a run directory's footprint.json (one with run.json beside it) is refused.
+     * A non-training command's metering, its report going to {@code reportFile}, which the command
+     * has checked before its work ({@link FootprintOut#check}); a run directory's footprint.json is
+     * refused here too.
      */
     static Metering start(FootprintOptions options, String project, Path reportFile) {
-        Path dir = reportFile.toAbsolutePath().getParent();
-        if (reportFile.getFileName().toString().equals("footprint.json") && dir != null
-                && java.nio.file.Files.exists(dir.resolve("run.json"))) {
-            throw new UserError(reportFile + " is the footprint report of the training run in " + dir
-                    + "; choose another file with --footprint-out");
-        }
+        OutputPaths.refuseRunFootprint(reportFile, "choose another file with --footprint-out");
         return new Metering(begin(options, project), reportFile);
     }
 

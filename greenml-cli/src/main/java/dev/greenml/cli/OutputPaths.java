@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * only when the result is saved, would waste the whole run. Each failure is a {@link UserError}
  * naming the path as the user typed it.
  */
-final class OutputPaths {
+public final class OutputPaths {
 
     private OutputPaths() {}
 
@@ -23,6 +23,18 @@ final class OutputPaths {
     static void refuseSameFile(String outOption, Path out, String inOption, Path in) {
         if (out == null || in == null || !sameFile(out, in)) return;
         throw new UserError(outOption + " " + out + " is the same file as " + inOption + "; choose another output path");
+    }
+
+    /**
+     * Refuses {@code report} when it is the footprint.json of a training run directory (one with
+     * run.json beside it): that file belongs to the run, and greenml report reads it. {@code fix}
+     * ends the message, e.g. "choose another file with --footprint-out".
+     */
+    public static void refuseRunFootprint(Path report, String fix) {
+        Path dir = report.toAbsolutePath().getParent();
+        if (report.getFileName().toString().equals("footprint.json") && dir != null && Files.exists(dir.resolve("run.json"))) {
+            throw new UserError(report + " is the footprint report of the training run in " + dir + "; " + fix);
+        }
     }
 
     /** The real files when both exist (links, "..", hard links), the normalized absolute paths otherwise. */
@@ -37,7 +49,8 @@ final class OutputPaths {
 
     /** {@code file} (the value of {@code option}) can be created or replaced: not a directory, in a writable place. */
     static void checkWritableFile(String option, Path file) {
-        Path abs = file.toAbsolutePath().normalize();
+        // not normalize(): "link/../x" lives in link's target's parent, which a lexical ".." would miss
+        Path abs = file.toAbsolutePath();
         if (Files.isDirectory(abs)) {
             throw new UserError("cannot write " + option + " " + file + ": it is a directory; give a file name");
         }
@@ -49,7 +62,7 @@ final class OutputPaths {
      * and files can be written in it; an existing regular file is refused.
      */
     static void checkWritableDirectory(String what, Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
+        Path abs = dir.toAbsolutePath();   // not normalize(), as above
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new UserError(what + " is a file, not a directory; choose another directory");
         }
@@ -67,6 +80,11 @@ final class OutputPaths {
         if (existing == null) throw new UserError("cannot write " + what + ": no part of " + dir + " exists");
         if (!Files.isDirectory(existing)) {
             throw new UserError("cannot write " + what + ": " + existing + " is a file, not a directory");
+        }
+        try {
+            existing = existing.toRealPath();   // the directory the file would really go to, links and ".." resolved
+        } catch (IOException e) {
+            // unreadable: name it as given
         }
         try {
             Files.delete(Files.createTempFile(existing, ".greenml-", ".probe"));

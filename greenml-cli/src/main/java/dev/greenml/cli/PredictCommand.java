@@ -51,7 +51,8 @@ public final class PredictCommand implements Callable<Integer> {
         OutputPaths.refuseSameFile("--output", output, "--input", input);
         OutputPaths.refuseSameFile("--output", output, "--model", model);
         OutputPaths.checkWritableFile("--output", output);
-        try (Metering metering = Metering.start(footprint, "greenml-predict", footprintOut.besideOutput(output))) {
+        Path report = FootprintOut.check(footprintOut.besideOutput(output), "--output", output, "--input", input, "--model", model);
+        try (Metering metering = Metering.start(footprint, "greenml-predict", report)) {
             return run(o, metering);
         }
     }

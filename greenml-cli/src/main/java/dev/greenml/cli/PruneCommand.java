@@ -89,13 +89,14 @@ public final class PruneCommand implements Callable<Integer> {
         if (data != null) FashionData.dir(data);
         OutputPaths.refuseSameFile("--out", out, "--model", model);
         OutputPaths.checkWritableFile("--out", out);
+        Path report = FootprintOut.check(footprintOut.besideOutput(out), "--out", out, "--model", model);
         ModelFile.Loaded loaded = ModelFile.load(model);
         if (!ModuleTree.quantized(loaded.model()).isEmpty()) {
             throw new UserError(model + " is int8-quantized; prune the float model, then quantize");
         }
         if (data != null) FashionData.requireImageClassifier(model, loaded.model(), "--data " + data + " (Fashion-MNIST)");
         o.log("%s", backendOptions.apply());
-        try (Metering metering = Metering.start(footprint, "greenml-prune", footprintOut.besideOutput(out))) {
+        try (Metering metering = Metering.start(footprint, "greenml-prune", report)) {
             var run = metering.run;
             var m = loaded.model();
             Pruning.Masks masks = Pruning.magnitude(m, sparsity, global);

@@ -185,8 +185,11 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private void checkOutputs() {
         RunOptions r = runOptions;
-        OutputPaths.refuseSameFile("--out", out, "--data", data);
-        OutputPaths.refuseSameFile("--run-dir", r.runDir, "--data", data);
+        // only a file can be destroyed: a dataset name (kjv, fashion-mnist) is not one, even when a
+        // --run-dir bears the same name
+        Path dataFile = data != null && java.nio.file.Files.exists(data) ? data : null;
+        OutputPaths.refuseSameFile("--out", out, "--data", dataFile);
+        OutputPaths.refuseSameFile("--run-dir", r.runDir, "--data", dataFile);
         OutputPaths.refuseSameFile("--out", out, "--run-dir", r.runDir != null ? r.runDir : r.resume);
         if ("gpt".equals(model) && GptTraining.isTokenizerFile(gpt.tokenizer)) {
             OutputPaths.refuseSameFile("--out", out, "--tokenizer", Path.of(gpt.tokenizer));

@@ -280,7 +280,8 @@ final class TrainingSession {
         }
         Checkpoint.restore(ckpt, model, trainer);
         Trainer.Position p = trainer.position();
-        if (p.epochsDone() >= config.epochs() && p.step() == 0) {
+        // a "failed" run trained to the end but could not save its result: resuming it saves it
+        if (p.epochsDone() >= config.epochs() && p.step() == 0 && !from.failed()) {
             throw new UserError(from.path() + " already trained " + p.epochsDone() + " epochs; pass --epochs N with N > "
                     + p.epochsDone() + " to train further");
         }
@@ -456,17 +457,25 @@ final class TrainingSession {
     /**
      * A result that could not be saved after training (checked up front, so rare: a full disk, a
      * directory in the way): run.json says "failed" with the reason instead of staying "running",
-     * and the error names the user's path.
+     * footprint.json and emissions.csv still account for the training's energy, and the error
+     * names the user's path and how to finish the run.
      */
     private UserError failed(String what, Exception e) {
-        String error = OutputPaths.cannotWrite(what, e);
-        failure = error;
+        failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
-        } catch (RuntimeException ignored) {
+            metering.finish(dir.path(), o);
+            addCumulativeToReport(totals.cumulative(run));
+        } catch (IOException | RuntimeException ignored) {
             // the run directory itself may be what cannot be written; the error line still says why
         }
-        return new UserError(error + " (training itself finished; " + dir.runJson() + " records the failure)");
+        return new UserError(failedMessage(failure, dir));
+    }
+
+    /** The error line of a run whose result could not be saved: what failed, where it is recorded, and the fix. */
+    static String failedMessage(String failure, RunDirectory dir) {
+        return failure + " (training itself finished and " + dir.runJson() + " records the failure; make room or remove"
+                + " what is in the way, then finish the run: the same train command with --resume " + dir.path() + " instead of --run-dir)";
     }
 
     private void writeRun(String status) {
@@ -495,6 +504,9 @@ final class TrainingSession {
         cum.put("co2e_grams", total[2]);
         cum.put("seconds", total[0]);
         cum.put("energy_method", energyMethod);
+        // CO2e is energy × a grid factor: modelled when either is (the factor always is, from tables)
+        String co2e = report.path("co2e").path("method").asText("modelled");
+        cum.put("co2e_method", energyMethod.equals("measured") && co2e.equals("measured") ? "measured" : "modelled");
         cum.put("note", "this report's other figures cover the last session of the run; cumulative adds the earlier sessions"
                 + " (from the checkpoint it resumed)");
         AtomicFiles.writeString(p, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));

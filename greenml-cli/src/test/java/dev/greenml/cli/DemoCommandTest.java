@@ -31,6 +31,9 @@ class DemoCommandTest {
         double testMse = j.get("test_mse").asDouble();
         assertThat(testMse).isFinite().isLessThan(j.get("first_loss").asDouble());
         assertThat(j.get("steps").asInt()).isEqualTo(30);
+        // J per sample on the same basis as train's: the training phase, not the whole run
+        assertThat(j.at("/footprint/units/0/kind").asText()).isEqualTo("samples");
+        assertThat(j.at("/footprint/units/0/basis").asText()).isEqualTo("phase 'train'");
     }
 
     @Test

@@ -66,4 +66,23 @@ class FootprintPlacementTest {
         assertThat(Files.readAllBytes(footprint)).isEqualTo(before);
         assertThat(FootprintOut.beside(Path.of("runs/x/preds.csv"))).isEqualTo(Path.of("runs/x/preds.footprint.json"));
     }
+
+    @Test
+    void demoAndFootprintRunRefuseARunDirectoryBeforeTheirWork() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("r1"));
+        Cli.write(run.resolve("run.json"), "{\"status\":\"completed\"}\n");
+        Path footprint = Cli.write(run.resolve("footprint.json"), "{\"mine\":true}\n");
+
+        Cli.Outcome demo = greenml("demo", "--steps", 1, "--batch-size", 8, "--out", run.resolve("bm.safetensors"));
+        assertThat(demo.code()).as(demo.toString()).isEqualTo(2);
+        assertThat(demo.err()).hasLineCount(1).contains("footprint report of the training run in").contains("--out");
+        assertThat(run.resolve("bm.safetensors")).doesNotExist();
+
+        Path marker = dir.resolve("ran");
+        Cli.Outcome fp = greenml("footprint", "run", "--out", run, "--", "touch", marker);
+        assertThat(fp.code()).as(fp.toString()).isEqualTo(2);
+        assertThat(fp.err()).hasLineCount(1).contains("training run in").contains("choose another --out directory");
+        assertThat(marker).as("the command must not run").doesNotExist();
+        assertThat(Files.readString(footprint)).isEqualTo("{\"mine\":true}\n");
+    }
 }

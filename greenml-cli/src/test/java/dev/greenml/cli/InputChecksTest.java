@@ -86,6 +86,34 @@ class InputChecksTest {
         assertThat(Files.readString(data)).isEqualTo(before);
     }
 
+    @Test
+    void aFootprintReportThatIsAnInputOrOutputOrUnwritableIsRefusedBeforeTheWork() throws Exception {
+        Path data = Cli.regressionCsv(dir), model = mlp("m.safetensors", 2, 8, 1), preds = dir.resolve("p.csv");
+        byte[] modelBytes = Files.readAllBytes(model);
+        String before = Files.readString(data);
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", preds, "--footprint-out", preds),
+                "predict", "--footprint-out " + preds + " is the same file as --output");
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", preds, "--footprint-out", data),
+                "predict", "--footprint-out " + data + " is the same file as --input");
+        // the emissions.csv beside the report gets a row: it must not be the output either
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", dir.resolve("emissions.csv")),
+                "predict", "is the emissions.csv beside --footprint-out");
+        rejected(greenml("prune", "--model", model, "--sparsity", "0.5", "--out", dir.resolve("q.safetensors"),
+                "--footprint-out", model), "prune", "--footprint-out " + model + " is the same file as --model");
+        rejected(greenml("generate", "--model", model, "--tokens", 2, "--footprint-out", model), "generate",
+                "is the same file as --model");
+        rejected(greenml("distill", "--teacher", model, "--student-layers", "784,16,10", "--data", dir,
+                "--out", dir.resolve("s.safetensors"), "--footprint-out", model), "distill", "is the same file as --teacher");
+        rejected(greenml("compare", model, "--data", dir, "--footprint-out", model), "compare", "is the same file as FILE");
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", preds,
+                    "--footprint-out", "/proc/fp.json"), "predict", "cannot write --footprint-out /proc/fp.json", "choose a writable");
+        }
+        assertThat(preds).doesNotExist();   // refused before the predictions were written
+        assertThat(Files.readAllBytes(model)).isEqualTo(modelBytes);
+        assertThat(Files.readString(data)).isEqualTo(before);
+    }
+
     // ------------------------------------------------------------------ #10 unwritable places, checked before the work
 
     @Test
@@ -107,6 +135,23 @@ class InputChecksTest {
     }
 
     @Test
+    void aRunDirectoryNamedLikeADatasetIsNotTheDatasetAndLinksAreFollowedToTheRealPlace() throws Exception {
+        // "kjv" names a dataset, not a file: a --run-dir of that name destroys nothing. The refusal
+        // that remains is the next check's (kjv is text for --model gpt), not "the same file as --data".
+        assertThat(Path.of("kjv")).doesNotExist();
+        rejected(greenml("train", "--layers", "2,8,1", "--data", "kjv", "--epochs", 1, "--run-dir", "kjv"), "train", "--data kjv is text");
+        assertThat(Path.of("kjv")).doesNotExist();
+        assumeProc();
+        Path data = Cli.regressionCsv(dir);
+        // link/../x.csv is in /proc (link's target's parent), not beside link: the probe must look there
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of("/proc/self"));
+        Path model = mlp("m.safetensors", 2, 8, 1);
+        rejected(greenml("predict", "--model", model, "--input", data, "--drop", "y", "--output", link.resolve("..").resolve("x.csv")),
+                "predict", "cannot write --output", "cannot create a file in /proc ");
+        Files.delete(link);   // so that the temp directory's clean-up meets no link out of it
+    }
+
+    @Test
     void aRunDirectoryThatIsAFileIsRefused() throws Exception {
         Path data = Cli.regressionCsv(dir), file = Cli.write(dir.resolve("notes.txt"), "mine\n");
         rejected(greenml("train", "--layers", "2,8,1", "--data", data, "--target", "y", "--epochs", 1, "--run-dir", file),
@@ -120,15 +165,30 @@ class InputChecksTest {
         Path run = dir.resolve("run");
         Files.createDirectories(run.resolve("model.safetensors"));
         Files.writeString(run.resolve("model.safetensors").resolve("keep"), "x");   // non-empty: a rename cannot replace it
-        Cli.Outcome r = greenml("train", "--layers", "2,8,1", "--data", Cli.regressionCsv(dir), "--target", "y", "--epochs", 1,
+        Path data = Cli.regressionCsv(dir);
+        Cli.Outcome r = greenml("train", "--layers", "2,8,1", "--data", data, "--target", "y", "--epochs", 1,
                 "--run-dir", run, "--threads", 1);
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
         assertThat(r.errLines().getLast()).startsWith("greenml train: ").contains(run.resolve("model.safetensors").toString())
-                .contains("cannot write").contains("records the failure").doesNotContain("internal error").doesNotContain(".tmp");
+                .contains("cannot write").contains("records the failure").contains("a directory of that name is in the way")
+                .contains("--resume " + run).doesNotContain("bytes free").doesNotContain("internal error").doesNotContain(".tmp");
         JsonNode runJson = new ObjectMapper().readTree(run.resolve("run.json").toFile());
         assertThat(runJson.path("status").asText()).isEqualTo("failed");
         assertThat(runJson.path("error").asText()).contains("cannot write");
         assertThat(runJson.path("model_file").isNull()).isTrue();
+        // the training's energy is still accounted for: footprint.json, an emissions.csv row, and report reads the run
+        assertThat(run.resolve("footprint.json")).exists();
+        assertThat(run.resolve("emissions.csv")).exists();
+        Cli.Outcome report = greenml("report", run, "--out", dir.resolve("r.html"));
+        assertThat(report.code()).as(report.toString()).isZero();
+        // the fix the message names works: with the directory out of the way, --resume finishes the run
+        Files.delete(run.resolve("model.safetensors").resolve("keep"));
+        Files.delete(run.resolve("model.safetensors"));
+        Cli.Outcome resumed = greenml("train", "--layers", "2,8,1", "--data", data, "--target", "y", "--epochs", 1,
+                "--resume", run, "--threads", 1);
+        assertThat(resumed.code()).as(resumed.toString()).isZero();
+        assertThat(run.resolve("model.safetensors")).isRegularFile();
+        assertThat(new ObjectMapper().readTree(run.resolve("run.json").toFile()).path("status").asText()).isEqualTo("completed");
     }
 
     // ------------------------------------------------------------------ #11 the wrong kind of model or data
@@ -219,6 +279,31 @@ class InputChecksTest {
         JsonNode training = new ObjectMapper().readTree(run.resolve("run.json").toFile()).path("training");
         assertThat(training.path("warmup").asInt()).isEqualTo(3);
         assertThat(training.path("tokenizer").asText()).isEqualTo(tok.toString());
+    }
+
+    @Test
+    void aScheduleRePlannedByMaxMinutesRecordsTheWarmupThatRuns() throws Exception {
+        Path text = Cli.write(dir.resolve("t.txt"), "In the beginning God created the heaven and the earth.\n".repeat(20));
+        Path run = dir.resolve("run");
+        // 1.2 s for 100,000 steps: the schedule is re-planned to the few hundred that fit, and the warm-up,
+        // half of the requested steps, is capped anew at half of those
+        Cli.Outcome r = greenml("train", "--model", "gpt", "--data", text, "--tokenizer", "byte", "--layers", 1, "--heads", 2,
+                "--width", 16, "--context", 16, "--batch-size", 2, "--steps", 100000, "--warmup", 50000, "--max-minutes", "0.02",
+                "--eval-every", 400, "--eval-windows", 1, "--sample-tokens", 0, "--threads", 1, "--run-dir", run);
+        assertThat(r.code()).as(r.toString()).isZero();
+        var spans = java.util.regex.Pattern.compile("schedule now spans (\\d+) steps, warm-up (\\d+) \\(was \\d+; --warmup 50000\\)")
+                .matcher(r.err());
+        long warmup = -1;
+        while (spans.find()) {
+            warmup = Long.parseLong(spans.group(2));
+            assertThat(warmup).isEqualTo(Math.min(50000, Long.parseLong(spans.group(1)) / 2));
+        }
+        assertThat(warmup).as("a re-plan that changed the warm-up, in:\n" + r.err()).isGreaterThanOrEqualTo(0).isLessThan(50000);
+        JsonNode training = new ObjectMapper().readTree(run.resolve("run.json").toFile()).path("training");
+        assertThat(training.path("warmup").asLong()).isEqualTo(warmup);
+        assertThat(training.path("warmup_requested").asInt()).isEqualTo(50000);
+        JsonNode fileRecord = new ObjectMapper().readTree(ModelFile.load(run.resolve("model.safetensors")).metadata().get(ModelFile.TRAINING));
+        assertThat(fileRecord.path("warmup").asLong()).isEqualTo(warmup);
     }
 
     @Test

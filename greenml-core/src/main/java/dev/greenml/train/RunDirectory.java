@@ -46,6 +46,12 @@ public final class RunDirectory {
         return Files.exists(runJson()) || Files.exists(checkpoint());
     }
 
+    /** run.json says "failed": training ended but its result could not be saved, so a resume saves it. */
+    public boolean failed() {
+        JsonNode run = readRun();
+        return run != null && "failed".equals(run.path("status").asText());
+    }
+
     /** Replaces run.json with {@code run} (pretty-printed). */
     public void writeRun(Map<String, Object> run) {
         try {

@@ -53,6 +53,8 @@ public final class RunCommand implements Callable<Integer> {
         try {
             config = footprint.toConfig();
             Accounting.intensity(config); // an unknown location must fail before the command runs
+            // a training run's directory: its footprint.json is the run's, which greenml report reads
+            dev.greenml.cli.OutputPaths.refuseRunFootprint(out.resolve("footprint.json"), "choose another --out directory");
         } catch (RuntimeException e) {
             return fail(err, message(e));
         }

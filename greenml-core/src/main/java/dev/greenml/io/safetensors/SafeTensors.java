@@ -113,6 +113,10 @@ public final class SafeTensors {
         try {
             return AtomicFiles.write(target, out -> layout.writeTo(decorator.apply(out)));
         } catch (IOException e) {
+            if (java.nio.file.Files.isDirectory(target)) {   // free space is not the problem: say what is
+                throw new ModelFileException(target + ": cannot write the model file: a directory of that name is in the way;"
+                        + " remove it or choose another path", e);
+            }
             throw new ModelFileException(target + ": cannot write the model file (" + reason(e)
                     + "); check that the directory is writable and has "
                     + layout.totalBytes() + " bytes free. Any previous file is unchanged", e);

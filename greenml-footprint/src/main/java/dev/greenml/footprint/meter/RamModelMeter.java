@@ -5,7 +5,7 @@ import java.util.function.LongSupplier;
 /**
  * Modelled memory energy: resident memory × 0.3725 W/GB (Green Algorithms referenceValues.csv
  * "memoryPower", citing doi 10.1145/3076113.3076117), integrated over time with the trapezoid
- * rule between reads. RSS is what the process holds, not what the machine has installed, so the
+ * rule between reads (a process tree that has exited: its last reading, held to the exit's read). RSS is what the process holds, not what the machine has installed, so the
  * figure is attributional. ±50%: the factor comes from DDR3/DDR4-era measurements and DRAM power
  * depends on traffic more than on size.
  */
@@ -67,7 +67,11 @@ public final class RamModelMeter implements Meter {
     @Override public synchronized double joules() {
         long now = System.nanoTime();
         double w = watts(rssBytes.getAsLong());
-        joules += (w + lastWatts) / 2 * (now - lastNanos) / 1e9;
+        // a process tree that has exited reads 0, yet held its memory until the exit, somewhere in
+        // this interval: the last reading stands for the interval, not a ramp down to 0 (which
+        // would halve it, and for a command shorter than one interval leave almost nothing)
+        double mean = w == 0 && lastWatts > 0 ? lastWatts : (w + lastWatts) / 2;
+        joules += mean * (now - lastNanos) / 1e9;
         lastNanos = now;
         lastWatts = w;
         return joules;

@@ -132,7 +132,8 @@ public final class HtmlReport {
                     .append("</td><td>").append(seconds(total(r, "seconds", f.path("duration_s"))))
                     .append(sessions(r) > 1 ? " <span class=\"muted\">(" + sessions(r) + " sessions)</span>" : "").append("</td><td>")
                     .append(joules(total(r, "energy_joules", e.path("joules")))).append(' ').append(totalMethod(r, e)).append("</td><td>")
-                    .append(grams(total(r, "co2e_grams", c.path("grams")))).append(' ').append(totalMethod(r, c)).append("</td><td>")
+                    .append(grams(total(r, "co2e_grams", c.path("grams")))).append(' ')
+                    .append(sessions(r) > 1 ? methodLabel(co2eMethod(r)) : method(c)).append("</td><td>")
                     .append(Double.isNaN(best) ? "—" : sig(best, 4)).append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n");
@@ -158,7 +159,7 @@ public final class HtmlReport {
             JsonNode cum = f.path("cumulative");
             fact(b, "whole run (" + sessions + " sessions)", "<b>" + seconds(num(cum.path("seconds"))) + "</b>, <b>"
                     + joules(num(cum.path("energy_joules"))) + "</b> " + methodLabel(text(cum.path("energy_method"))) + ", <b>"
-                    + grams(num(cum.path("co2e_grams"))) + " CO2e</b> " + methodLabel(text(cum.path("energy_method")))
+                    + grams(num(cum.path("co2e_grams"))) + " CO2e</b> " + methodLabel(co2eMethod(r))
                     + "<div class=\"src\">all sessions of the run; the figures below marked \"last session\" cover session "
                     + sessions + " only</div>");
         }
@@ -275,9 +276,10 @@ public final class HtmlReport {
         if (run.path("best_epoch").isNumber()) parts.add("best epoch " + run.get("best_epoch").asInt());
         if (run.path("best_metric").isObject()) parts.add("best " + compact(run.get("best_metric")));
         if (run.path("budget").isObject()) parts.add("budget " + compact(run.get("budget")));
-        // a forecast is of the run still to go: none once it has completed or stopped early (run.json keeps the last one made)
+        // a forecast is of the run still to go: none once training has ended, completed, stopped early or
+        // failed to save its result (run.json keeps the last one made)
         String status = text(run.path("status"));
-        if (run.path("forecast").isObject() && !status.equals("completed") && !status.equals("stopped-early")) {
+        if (run.path("forecast").isObject() && !status.equals("completed") && !status.equals("stopped-early") && !status.equals("failed")) {
             parts.add("forecast " + compact(run.get("forecast")));
         }
         return parts.isEmpty() ? "" : " <span class=\"muted\">(" + escape(String.join("; ", parts)) + ")</span>";
@@ -292,6 +294,15 @@ public final class HtmlReport {
     private static double total(RunDirectory r, String field, JsonNode figure) {
         JsonNode cum = r.footprint().path("cumulative");
         return sessions(r) > 1 && cum.path(field).isNumber() ? cum.get(field).asDouble() : num(figure);
+    }
+
+    /**
+     * The whole run's CO2e method: cumulative.co2e_method; older reports lack it, and then the last
+     * session's co2e method, which is modelled whenever the energy or the grid factor is.
+     */
+    private static String co2eMethod(RunDirectory r) {
+        JsonNode cum = r.footprint().path("cumulative").path("co2e_method");
+        return cum.isTextual() ? cum.asText() : text(r.footprint().path("co2e").path("method"));
     }
 
     private static String totalMethod(RunDirectory r, JsonNode figure) {

@@ -81,6 +81,10 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     /** The child this run meters has started as {@code pid}: the reports name it. */
     void childStarted(long pid) {
         config = config.withProcess(pid, true);
+        // a reading of the child as soon as it exists: the meters of its tree read nothing before
+        // (no pid), and the sampler's first read comes one interval later, after a short command
+        // has already exited, so without it the child's memory would integrate to about 0
+        sample();
     }
 
     /** The meters this run reads. */
@@ -286,7 +290,10 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
                 return true;
             }).toList();
             double joules = outer.stream().mapToDouble(p -> total(components(p.startJoules, p.endJoules, 0)).joules()).sum();
+            // one name repeated (compare's rounds): say it once, not as a range that seems to span other phases
+            boolean oneName = outer.stream().map(p -> p.name).distinct().count() == 1;
             String basis = outer.size() == 1 ? "phase '" + outer.getFirst().name + "'"
+                    : oneName ? outer.size() + " phases '" + outer.getFirst().name + "'"
                     : outer.size() + " phases '" + outer.getFirst().name + "' … '" + outer.getLast().name + "'";
             out.put(kind, new Accounting.UnitWork(count, joules, basis));
         });

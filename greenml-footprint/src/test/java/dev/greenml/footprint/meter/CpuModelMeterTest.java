@@ -94,6 +94,21 @@ class CpuModelMeterTest {
     }
 
     @Test
+    void readingTheProcessCpuClockAllocatesNothing() {
+        ProcessCpuClock clock = ProcessCpuClock.best();
+        org.junit.jupiter.api.Assumptions.assumeTrue(clock.resolutionNanos() == 1, "clock_gettime available");
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId(), sum = 0;
+        for (int i = 0; i < 20_000; i++) sum += clock.nanos();   // warm-up: the thread's timespec, the JIT
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 100_000; i++) sum += clock.nanos();
+        long bytes = threads.getThreadAllocatedBytes(id) - before;
+        assertThat(sum).isPositive();
+        // an arena per read allocated hundreds of bytes a call; the per-thread timespec, none
+        assertThat(bytes).as("bytes allocated by 100,000 reads").isLessThan(100_000);
+    }
+
+    @Test
     void ramModelIntegratesResidentMemory() throws Exception {
         RamModelMeter m = new RamModelMeter(() -> 2L << 30, "2 GiB"); // 2 GiB → 0.745 W
         Thread.sleep(200);

@@ -56,6 +56,23 @@ class HtmlReportTest {
     }
 
     @Test
+    void aFailedRunShowsNoForecastAndTheWholeRunsCo2eCarriesItsOwnMethod() throws Exception {
+        Path dir = trainRun(tmp.resolve("mlp"), "p", 300, 0.80, 0.85);
+        Path runJson = dir.resolve("run.json");
+        Files.writeString(runJson, Files.readString(runJson).replace("\"status\":\"completed\"", "\"status\":\"failed\"")
+                .replace("\"forecast\":null", "\"forecast\":{\"energy_joules\":31337}"));
+        var mapper = new ObjectMapper();
+        var report = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(dir.resolve("footprint.json").toFile());
+        report.putObject("cumulative").put("sessions", 2).put("seconds", 20).put("energy_joules", 1200).put("co2e_grams", 0.02)
+                .put("energy_method", "measured").put("co2e_method", "modelled");
+        Files.writeString(dir.resolve("footprint.json"), mapper.writeValueAsString(report));
+        String html = readable(html(dir));
+        assertThat(html).contains("failed").doesNotContain("31337");
+        assertThat(html).contains("<b>1.2 kJ</b> <span class=\"method m-measured\">measured</span>, <b>20 mg CO2e</b> "
+                + "<span class=\"method m-modelled\">modelled</span>");
+    }
+
+    @Test
     void phaseCo2eIsPhaseEnergyTimesTheRunsFactorAndEnergyOutsidePhasesGetsItsOwnBar() throws Exception {
         JsonNode phases = embeddedData(html(trainRun(tmp.resolve("mlp"), "p", 300, 0.8, 0.85))).at("/runs/0/phases");
         // 2 × 300 J in phases, 600/0.9 = 666.7 J in all: 66.7 J outside

@@ -106,6 +106,12 @@ class FootprintRunTest {
                     run.units("samples", 50);
                 }
             }
+            for (int round = 1; round <= 3; round++) {
+                try (var p = run.phase("m batch 1")) {
+                    spend(0.5);
+                    run.units("m batch-1 inferences", 10);
+                }
+            }
             spend(10.0);   // evaluation and saving, outside the phases
             run.units("files", 1);
             r = run.finish();
@@ -116,7 +122,9 @@ class FootprintRunTest {
         assertThat(byKind.get("teacher inferences").basis()).isEqualTo("phase 'teacher inference'");
         assertThat(byKind.get("samples").joulesPerUnit()).isCloseTo(6.0 / 200, within(1e-12));
         assertThat(byKind.get("samples").basis()).isEqualTo("2 phases 'epoch 1' … 'epoch 2'");
-        assertThat(byKind.get("files").joulesPerUnit()).isCloseTo(17.0, within(1e-9));
+        assertThat(byKind.get("m batch-1 inferences").basis()).isEqualTo("3 phases 'm batch 1'");
+        assertThat(byKind.get("m batch-1 inferences").joulesPerUnit()).isCloseTo(1.5 / 30, within(1e-12));
+        assertThat(byKind.get("files").joulesPerUnit()).isCloseTo(18.5, within(1e-9));
         assertThat(byKind.get("files").basis()).isEqualTo("whole run");
         assertThat(Summary.text(r)).contains("0.0100 J per teacher inference (phase 'teacher inference')");
     }
@@ -191,6 +199,18 @@ class FootprintRunTest {
         var cpu = r.components().stream().filter(c -> c.component().equals("cpu")).findFirst().orElseThrow();
         assertThat(cpu.energy().joules()).isGreaterThan(0);
         assertThat(r.phases().getFirst().energy().joules()).isLessThanOrEqualTo(r.energy().joules() + 1e-9);
+    }
+
+    @Test
+    void aChildShorterThanOneIntervalStillHasItsMemoryMetered() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+        // real /proc, a 60 s interval: the sampler never reads while the 0.2 s child lives
+        var child = Footprint.startChild(FootprintConfig.defaults().withInterval(Duration.ofSeconds(60)).withProject("test"),
+                new ProcessBuilder("sleep", "0.2"));
+        assertThat(child.process().waitFor()).isZero();
+        FootprintResult r = child.run().finish();
+        var ram = r.components().stream().filter(c -> c.component().equals("ram")).findFirst().orElseThrow();
+        assertThat(ram.energy().joules()).as("the child's resident memory over its 0.2 s").isGreaterThan(0);
     }
 
     private static List<String> keys(JsonNode n) {
