@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.greenml.Version;
 import dev.greenml.data.Dataset;
 import dev.greenml.footprint.carbon.Intensities;
+import dev.greenml.footprint.carbon.IntensitySource;
+import dev.greenml.footprint.run.Accounting;
+import dev.greenml.footprint.run.FootprintConfig;
+import dev.greenml.footprint.run.FootprintConfig.Location;
 import dev.greenml.io.CsvData;
 import dev.greenml.io.safetensors.ModelFileException;
 import dev.greenml.nn.Mlp;
@@ -37,7 +41,8 @@ public final class SparkTrain {
     static final String USAGE = """
             usage: spark-submit --class dev.greenml.spark.SparkTrain [spark options] greenml-spark.jar \\
                      --data FILE.csv --target COLUMN --layers IN,HIDDEN,…,OUT --out MODEL.safetensors [options]
-              --master URL        Spark master when not given to spark-submit (e.g. local[2])
+              --master URL        Spark master when SparkTrain runs without spark-submit (e.g. local[2]);
+                                  refused under spark-submit, whose own --master sets it (default local[*])
               --data FILE         numeric CSV with a header row (as 'greenml train' reads)
               --target COLUMN     the column to predict; the others are the features
               --layers SPEC       MLP widths, the first = number of features (e.g. 4,16,1)
@@ -54,7 +59,12 @@ public final class SparkTrain {
                                   fails with the fix where it does not load). No auto: executors that picked
                                   different kernels would compute with different arithmetic. No --threads:
                                   Spark's executor cores set the parallelism
-              --country CC        grid intensity for CO2e (default: the world average, flagged)
+              --country CC        the grid for CO2e: a country (FR) or grid region (US-CA); at most one of
+              --region R          --country, --region, --cloud, --intensity, --intensity-file
+              --cloud P:REGION    (default: the world average, flagged as a fallback)
+              --intensity G       your own grid intensity in g CO2e/kWh
+              --intensity-file F  a CSV time series of grid intensity
+              --pue X             the data centre's PUE, >= 1 (default: the carbon tables' default)
               --out FILE          where to write the model (safetensors)
               --json              print the result as one JSON object on stdout (progress goes to stderr)
               -h, --help          this text
@@ -103,6 +113,13 @@ public final class SparkTrain {
         JavaSparkContext sc = null;
         try {
             Path data = Path.of(required(a, "data")), outFile = Path.of(required(a, "out"));
+            // before the data is read and any Spark job runs: an --out that would destroy an input,
+            // or that cannot be written, would otherwise be found only after the whole training
+            OutputCheck.refuseSameFile("--out", outFile, "--data", data);
+            if (a.containsKey("intensity-file")) {
+                OutputCheck.refuseSameFile("--out", outFile, "--intensity-file", Path.of(a.get("intensity-file")));
+            }
+            OutputCheck.checkWritableFile("--out", outFile);
             String target = required(a, "target");
             String loss = a.getOrDefault("loss", "mse");
             Mlp.Config config = Mlp.Config.parse(required(a, "layers"), a.getOrDefault("activation", "relu"));
@@ -116,7 +133,8 @@ public final class SparkTrain {
                     .rounds(intOption(a, "rounds", 20))
                     .seed(longOption(a, "seed", 42))
                     .backend(a.getOrDefault("backend", "blas"));
-            if (a.containsKey("country")) b.grid(Intensities.country(a.get("country")));
+            FootprintConfig location = location(a);
+            b.grid(grid(location)).pue(location.pue() != null ? location.pue() : Intensities.defaultPue(provider(location)));
             SparkTrainer trainer = b.build();
 
             // the rows go to Spark as row objects; the Dataset is dropped once they are built, and
@@ -175,7 +193,12 @@ public final class SparkTrain {
             extra.put("target", target);
             extra.put("final_loss", finalLoss);
             extra.put("spark_master", sc.master());
-            long bytes = r.save(outFile, extra);
+            long bytes;
+            try {
+                bytes = r.save(outFile, extra);
+            } catch (ModelFileException e) {
+                throw new UsageException(OutputCheck.saveFailure(outFile, e));
+            }
             progress.printf(Locale.ROOT, "model: %s (%,d bytes)%n", outFile, bytes);
             if (json) {
                 Map<String, Object> result = new LinkedHashMap<>();
@@ -236,6 +259,14 @@ public final class SparkTrain {
 
     static SparkConf sparkConf(Map<String, String> a) {
         SparkConf conf = new SparkConf().setAppName("greenml-spark");
+        if (a.containsKey("master") && "true".equals(System.getProperty("SPARK_SUBMIT"))) {
+            // spark-submit sets spark.master to local[*] when it was given no --master, and leaves no
+            // trace of whether the user chose it (SparkSubmitArguments.master, Spark 4.2), so a
+            // second master here can be neither trusted nor checked: the master belongs to spark-submit
+            throw new UsageException("--master " + a.get("master") + " is for running SparkTrain without spark-submit;"
+                    + " under spark-submit give it to spark-submit, before the jar (spark-submit --master "
+                    + a.get("master") + " … greenml-spark-0.1.0.jar …), which otherwise uses local[*]");
+        }
         if (a.containsKey("master")) {
             // spark-submit passes its --master as spark.master; a second, different one would silently win
             if (conf.contains("spark.master") && !conf.get("spark.master").equals(a.get("master"))) {
@@ -249,6 +280,50 @@ public final class SparkTrain {
         return conf;
     }
 
+    /**
+     * The grid and PUE options as the footprint module reads them (greenml's other commands take the
+     * same: --country, --region, --cloud, --intensity, --intensity-file, --pue).
+     */
+    static FootprintConfig location(Map<String, String> a) {
+        List<Location> given = new java.util.ArrayList<>();
+        if (a.containsKey("country")) given.add(new Location(Location.Kind.COUNTRY, a.get("country")));
+        if (a.containsKey("region")) given.add(new Location(Location.Kind.REGION, a.get("region")));
+        if (a.containsKey("cloud")) given.add(new Location(Location.Kind.CLOUD, a.get("cloud")));
+        if (a.containsKey("intensity")) given.add(new Location(Location.Kind.INTENSITY, a.get("intensity")));
+        if (a.containsKey("intensity-file")) given.add(new Location(Location.Kind.FILE, a.get("intensity-file")));
+        if (given.size() > 1) {
+            throw new UsageException("give one location option, not " + given.size()
+                    + " (--country, --region, --cloud, --intensity, --intensity-file)");
+        }
+        Double pue = null;
+        if (a.containsKey("pue")) {
+            try {
+                pue = Double.valueOf(a.get("pue").strip());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--pue needs a number (a PUE such as 1.2), got '" + a.get("pue") + "'");
+            }
+        }
+        return FootprintConfig.defaults().withLocation(given.isEmpty() ? Location.world() : given.getFirst()).withPue(pue);
+    }
+
+    /** The grid intensity of {@code c}, checked now: a time series that starts after the training would fail only at its end. */
+    static IntensitySource grid(FootprintConfig c) {
+        try {
+            IntensitySource source = Accounting.intensity(c);
+            source.at(java.time.Instant.now());
+            return source;
+        } catch (java.io.UncheckedIOException e) {
+            throw new UsageException(e.getMessage() + " (" + OutputCheck.reason(e.getCause()) + "); check the path and its permissions");
+        }
+    }
+
+    /** The cloud provider of a --cloud location, for its default PUE; null otherwise (the tables' default for an unknown data centre). */
+    static String provider(FootprintConfig c) {
+        if (c.location().kind() != Location.Kind.CLOUD) return null;
+        String v = c.location().value();
+        return v.indexOf(':') > 0 ? v.substring(0, v.indexOf(':')).strip() : null;
+    }
+
     static double meanPredictorMse(Dataset d) {
         double mean = 0;
         for (float t : d.targets()) mean += t;
@@ -259,7 +334,7 @@ public final class SparkTrain {
     }
 
     private static final List<String> OPTIONS = List.of("master", "data", "target", "layers", "activation", "loss", "optimizer",
-            "lr", "batch-size", "partitions", "local-steps", "rounds", "seed", "backend", "country", "out");
+            "lr", "batch-size", "partitions", "local-steps", "rounds", "seed", "backend", "country", "region", "cloud", "intensity", "intensity-file", "pue", "out");
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();

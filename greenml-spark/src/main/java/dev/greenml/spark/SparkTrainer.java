@@ -296,8 +296,12 @@ public final class SparkTrainer {
         TdpTable.Match driverPower = HostPower.lookup();
         // the merges ran on the driver (depth 1; the executors' merges with treeAggregate's empty zero value add nothing)
         double joules = taskJoules + (driverCpu + mergeCpu) * driverPower.wattsPerCore();
-        String source = "thread CPU time (ThreadMXBean) of the training tasks × " + String.join("; ", sources)
-                + (sources.contains(HostPower.describe(driverPower)) ? "" : "; driver thread and merges × " + HostPower.describe(driverPower));
+        // the energy counts all three CPU times, so the source names all three
+        String driverSource = HostPower.describe(driverPower);
+        String source = sources.isEmpty() || sources.equals(java.util.Set.of(driverSource))
+                ? "thread CPU time (ThreadMXBean) of the training tasks, the driver thread and the merges × " + driverSource
+                : "thread CPU time (ThreadMXBean) of the training tasks × " + String.join("; ", sources)
+                        + ", and of the driver thread and the merges × " + driverSource;
         double grams = grid.gramsCo2e(List.of(new EnergyInterval(started, Instant.now(), joules / 3.6e6)), pue);
         var footprint = new SparkFootprint(tasks, taskCpu, driverCpu, mergeCpu, jvmCpu, joules, "modelled", source, CpuModelMeter.UNCERTAINTY, grams,
                 grid.describe(), pue, bytes,

@@ -95,6 +95,100 @@ class SparkTrainTest {
     }
 
     @Test
+    void anOutputThatWouldDestroyAnInputOrCannotBeWrittenIsRefusedBeforeTheDataIsReadOrSparkRuns(@TempDir Path dir)
+            throws Exception {
+        Path file = csv(dir, TestData.regression(20, 24));
+        String before = Files.readString(file);
+        Path aFile = Files.writeString(dir.resolve("feat.csv"), "a,b\n1,2\n");
+        Files.createDirectories(dir.resolve("models"));
+        String[] outs = {file.toString(), dir.resolve(".").resolve("data.csv").toString(), "/proc/x.safetensors",
+            aFile.resolve("x.safetensors").toString(), dir.resolve("models").toString()};
+        String[] expected = {
+            "error: --out " + file + " is the same file as --data; choose another output path",
+            "error: --out " + outs[1] + " is the same file as --data; choose another output path",
+            "error: cannot write --out /proc/x.safetensors: cannot create a file in /proc (",
+            "error: cannot write --out " + outs[3] + ": " + aFile + " is a file, not a directory; choose another path",
+            "error: cannot write --out " + outs[4] + ": it is a directory; give a file name",
+        };
+        for (int i = 0; i < outs.length; i++) {
+            Run r = run("--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--rounds", "1", "--out", outs[i]);
+            assertThat(r.code()).as(outs[i] + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith(expected[i]).doesNotContain("bytes free");
+            assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+            assertThat(r.out()).as("nothing trained").isEmpty();
+            assertThat(Files.readString(file)).isEqualTo(before);
+        }
+        // an --intensity-file is an input too
+        Path grid = Files.writeString(dir.resolve("grid.csv"), "timestamp,gco2e_per_kwh\n2020-01-01T00:00:00Z,100\n");
+        Run r = run("--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--intensity-file", grid.toString(),
+                "--out", grid.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: --out " + grid + " is the same file as --intensity-file");
+    }
+
+    @Test
+    void aSaveThatFailsBecauseAFileIsInTheWayNamesThatFileNotFreeSpace(@TempDir Path dir) throws Exception {
+        Path aFile = Files.writeString(dir.resolve("feat.csv"), "x");
+        Path out = aFile.resolve("sub").resolve("m.safetensors");
+        var e = new dev.greenml.io.safetensors.ModelFileException(out + ": cannot write the model file (Not a directory);"
+                + " check that the directory is writable and has 2764 bytes free. Any previous file is unchanged");
+        assertThat(OutputCheck.saveFailure(out, e)).isEqualTo(out + ": cannot write the model file: " + aFile
+                + " is a file, not a directory; choose another --out");
+        Path fine = dir.resolve("m.safetensors");
+        assertThat(OutputCheck.saveFailure(fine, e)).isEqualTo(e.getMessage());
+    }
+
+    @Test
+    void theGridAndPueOptionsOfGreenmlsOtherCommandsSetTheCo2e(@TempDir Path dir) throws Exception {
+        Path file = csv(dir, TestData.regression(40, 25));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Run r = run("--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--rounds", "1", "--backend", "java",
+                "--intensity", "100", "--pue", "1.2", "--json", "--out", dir.resolve("a.safetensors").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        var f = json.readTree(r.out()).path("footprint");
+        assertThat(f.path("pue").asDouble()).isEqualTo(1.2);
+        assertThat(f.path("grid_intensity").asText()).contains("100").contains("explicit").doesNotContain("FALLBACK");
+        assertThat(f.path("co2e_grams").asDouble())
+                .isCloseTo(f.path("energy_joules").asDouble() / 3.6e6 * 1.2 * 100, org.assertj.core.data.Offset.offset(1e-12));
+
+        r = run("--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--rounds", "1", "--backend", "java",
+                "--cloud", "gcp:europe-west1", "--json", "--out", dir.resolve("b.safetensors").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        f = json.readTree(r.out()).path("footprint");
+        assertThat(f.path("grid_intensity").asText()).contains("europe-west1");
+        assertThat(f.path("pue").asDouble()).isEqualTo(dev.greenml.footprint.carbon.Intensities.defaultPue("gcp"));
+
+        // bad values: one line, exit 2, before any training
+        Path late = Files.writeString(dir.resolve("late.csv"), "timestamp,gco2e_per_kwh\n2999-01-01T00:00:00Z,100\n");
+        String[][] cases = {
+            {"--country", "FR", "--intensity", "100"},
+            {"--pue", "high"},
+            {"--pue", "0.9"},
+            {"--country", "XX"},
+            {"--intensity-file", late.toString()},
+            {"--intensity-file", dir.resolve("none.csv").toString()},
+        };
+        String[] expected = {
+            "error: give one location option, not 2 (--country, --region, --cloud, --intensity, --intensity-file)",
+            "error: --pue needs a number (a PUE such as 1.2), got 'high'",
+            "error: PUE must be a number >= 1.0",
+            "error: Unknown location 'XX'",
+            "error: no grid intensity for ",
+            "error: intensity file " + dir.resolve("none.csv") + " does not exist",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("--data", file.toString(), "--target", "y", "--layers", "4,8,1",
+                    "--out", dir.resolve("c.safetensors").toString()));
+            args.addAll(List.of(cases[i]));
+            r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", cases[i]) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith(expected[i]);
+            assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
     void jsonPrintsOneResultObjectOnStdoutAndTheProgressOnStderr(@TempDir Path dir) throws Exception {
         Path file = csv(dir, TestData.regression(60, 23)), model = dir.resolve("m.safetensors");
         Run r = run("--data", file.toString(), "--target", "y", "--layers", "4,8,1", "--partitions", "2", "--local-steps", "1",
@@ -142,6 +236,23 @@ class SparkTrainTest {
         assertThat(text.strip().lines().count()).as(text).isEqualTo(1);
         assertThat(text).startsWith("error: Spark job failed: java.lang.ClassNotFoundException: dev.greenml.spark.LocalSteps")
                 .contains("--jars").contains("--add-modules=jdk.incubator.vector").doesNotContain("\tat ");
+    }
+
+    @Test
+    void underSparkSubmitTheMasterBelongsToSparkSubmit() {
+        // what spark-submit sets when it was given no --master: its default, indistinguishable from a chosen local[*]
+        System.setProperty("SPARK_SUBMIT", "true");
+        System.setProperty("spark.master", "local[*]");
+        try {
+            assertThatThrownBy(() -> SparkTrain.sparkConf(Map.of("master", "local[2]")))
+                    .hasMessageStartingWith("--master local[2] is for running SparkTrain without spark-submit;"
+                            + " under spark-submit give it to spark-submit, before the jar (spark-submit --master local[2] ");
+            assertThat(SparkTrain.sparkConf(Map.of()).get("spark.master")).isEqualTo("local[*]");
+        } finally {
+            System.clearProperty("SPARK_SUBMIT");
+            System.clearProperty("spark.master");
+        }
+        assertThat(run("--help").out()).contains("refused under spark-submit");
     }
 
     @Test

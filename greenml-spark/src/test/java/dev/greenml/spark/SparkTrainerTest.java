@@ -154,7 +154,9 @@ class SparkTrainerTest {
         // local mode: the tasks are threads of this JVM, so the JVM's CPU time contains theirs (/proc ticks are 10 ms)
         assertThat(f.driverJvmCpuSeconds()).isGreaterThan(f.taskCpuSeconds() + f.driverCpuSeconds() - 0.05);
         assertThat(f.energyJoules()).isPositive();
-        assertThat(f.energySource()).contains("W/core").contains("ThreadMXBean");
+        assertThat(f.energySource()).contains("W/core").contains("ThreadMXBean")
+                // the energy is (task + driver + merge) CPU × W/core: the source names all three (one machine here)
+                .startsWith("thread CPU time (ThreadMXBean) of the training tasks, the driver thread and the merges × ");
         assertThat(f.co2eGrams()).isPositive();
         // 4·8 + 8 + 8·1 + 1 = 49 parameters; Adam adds exp_avg and exp_avg_sq (49 each) and 4 step counts:
         // each round sends the config and 151 floats to 2 tasks, and gets 151 floats back from each
