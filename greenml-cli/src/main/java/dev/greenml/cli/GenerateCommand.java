@@ -67,7 +67,9 @@ public final class GenerateCommand implements Callable<Integer> {
         Output o = new Output(spec.commandLine(), json);
         if (tokens <= 0) throw new UserError("--tokens must be positive, got " + tokens);
         Sampler sampler = new Sampler(temperature, topK, topP, seed);
-        Path report = FootprintOut.check(footprintOut.inWorkingDirectory("generate"), "--model", model, "--tokenizer", tokenizer);
+        // the tokenizer beside the model is an input too, read when the model embeds none
+        Path report = FootprintOut.check(footprintOut.inWorkingDirectory("generate"), "--model", model, "--tokenizer", tokenizer,
+                "the tokenizer beside --model", tokenizer == null ? GptTraining.tokenizerPathBeside(model) : null);
         try (Metering metering = Metering.start(footprint, "greenml-generate", report)) {
             var run = metering.run;
             Gpt gpt = run.phase("load", () -> Gpt2Checkpoint.load(model, heads));
