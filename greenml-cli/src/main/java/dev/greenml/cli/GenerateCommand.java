@@ -86,7 +86,7 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             if (!json) {
                 o.err.flush();
-                o.out.print(prompt);
+                o.out.print(Output.printable(prompt));
             }
             long t0 = System.nanoTime();
             int[] out;
@@ -138,7 +138,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     /**
      * Prints tokens as they come. A byte-level token may end inside a UTF-8 character, so bytes
-     * are decoded as a stream: an incomplete sequence waits for the next token.
+     * are decoded as a stream: an incomplete sequence waits for the next token. Control characters
+     * are shown escaped ({@link Output#printable}); the text of --json is exact.
      */
     static final class Utf8Stream {
         private final java.io.PrintWriter out;
@@ -164,7 +165,7 @@ public final class GenerateCommand implements Callable<Integer> {
             decoder.decode(pending, chars, false);
             pending.compact();
             chars.flip();
-            out.append(chars);
+            out.append(Output.printable(chars));
             out.flush();
         }
     }

@@ -146,7 +146,7 @@ final class GptSession {
                     int[] gen = new Generator(model).generate(prompt, opt.sampleTokens, new Sampler(0.8f, 0, 0.95f, seed), null);
                     return samplePrompt + tok.decode(gen);
                 });
-                o.log("sample (prompt \"%s\", temperature 0.8, top-p 0.95):%n%s", samplePrompt, sample);
+                o.log("sample (prompt \"%s\", temperature 0.8, top-p 0.95):%n%s", Output.printable(samplePrompt), Output.printable(sample));
             }
 
             training.put("steps", done);   // the model file's record: steps done
