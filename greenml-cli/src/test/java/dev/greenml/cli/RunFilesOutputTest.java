@@ -104,4 +104,21 @@ class RunFilesOutputTest {
         refused(greenml("predict", "--model", dir.resolve("m.safetensors"), "--input", dir.resolve("x.csv"), "--output", ""),
                 "--output is empty");
     }
+
+    @Test
+    void pathsAreShownWithoutDotSegmentsAndInspectJsonKeepsStderrQuiet() throws Exception {
+        Files.createDirectories(dir.resolve("sub"));
+        Path model = dir.resolve("sub/../.").resolve("m.safetensors");
+        Cli.Outcome train = greenml("train", "--layers", "2,4,1", "--data", Cli.regressionCsv(dir), "--target", "y",
+                "--epochs", 1, "--out", model, "--threads", 1);
+        assertThat(train.code()).as(train.toString()).isZero();
+        String shown = dir.toRealPath().resolve("m.safetensors").toString();
+        assertThat(train.out()).contains("copied to " + shown).doesNotContain("/../").doesNotContain("/./");
+        assertThat(train.err()).doesNotContain("/../").doesNotContain("/./");
+
+        Cli.Outcome inspect = greenml("inspect", model, "--json");
+        assertThat(inspect.code()).as(inspect.toString()).isZero();
+        assertThat(inspect.json().get("tensors")).isNotEmpty();
+        assertThat(inspect.err()).as("the listing is for humans; --json prints the object alone").isEmpty();
+    }
 }
