@@ -163,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         double total = (System.nanoTime() - t0) / 1e9;
 
-        o.text("model file: %s (%,d bytes)", out.toAbsolutePath(), bytes);
+        o.text("model file: %s (%,d bytes)", OutputPaths.shown(out), bytes);
         o.text("reloaded model outputs on the %d test rows: %s", test.rows(), identical ? "identical" : "DIFFERENT");
         o.text("inference on one random 1×1000 input: %.6f (first call %.0f µs, JIT cold; warm: %.1f µs, median of 201 calls after 2,000)",
                 prediction, firstMicros, inferMicros);

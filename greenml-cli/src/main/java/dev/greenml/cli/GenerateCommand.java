@@ -67,7 +67,9 @@ public final class GenerateCommand implements Callable<Integer> {
         Output o = new Output(spec.commandLine(), json);
         if (tokens <= 0) throw new UserError("--tokens must be positive, got " + tokens);
         Sampler sampler = new Sampler(temperature, topK, topP, seed);
-        Path report = FootprintOut.check(footprintOut.inWorkingDirectory("generate"), "--model", model, "--tokenizer", tokenizer);
+        // the tokenizer beside the model is an input too, read when the model embeds none
+        Path report = FootprintOut.check(footprintOut.inWorkingDirectory("generate"), "--model", model, "--tokenizer", tokenizer,
+                "the tokenizer beside --model", tokenizer == null ? GptTraining.tokenizerPathBeside(model) : null);
         try (Metering metering = Metering.start(footprint, "greenml-generate", report)) {
             var run = metering.run;
             Gpt gpt = run.phase("load", () -> Gpt2Checkpoint.load(model, heads));
@@ -84,7 +86,7 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             if (!json) {
                 o.err.flush();
-                o.out.print(prompt);
+                o.out.print(Output.printable(prompt));
             }
             long t0 = System.nanoTime();
             int[] out;
@@ -136,7 +138,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     /**
      * Prints tokens as they come. A byte-level token may end inside a UTF-8 character, so bytes
-     * are decoded as a stream: an incomplete sequence waits for the next token.
+     * are decoded as a stream: an incomplete sequence waits for the next token. Control characters
+     * are shown escaped ({@link Output#printable}); the text of --json is exact.
      */
     static final class Utf8Stream {
         private final java.io.PrintWriter out;
@@ -162,7 +165,7 @@ public final class GenerateCommand implements Callable<Integer> {
             decoder.decode(pending, chars, false);
             pending.compact();
             chars.flip();
-            out.append(chars);
+            out.append(Output.printable(chars));
             out.flush();
         }
     }

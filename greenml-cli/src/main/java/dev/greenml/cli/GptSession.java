@@ -146,7 +146,7 @@ final class GptSession {
                     int[] gen = new Generator(model).generate(prompt, opt.sampleTokens, new Sampler(0.8f, 0, 0.95f, seed), null);
                     return samplePrompt + tok.decode(gen);
                 });
-                o.log("sample (prompt \"%s\", temperature 0.8, top-p 0.95):%n%s", samplePrompt, sample);
+                o.log("sample (prompt \"%s\", temperature 0.8, top-p 0.95):%n%s", Output.printable(samplePrompt), Output.printable(sample));
             }
 
             training.put("steps", done);   // the model file's record: steps done
@@ -185,7 +185,7 @@ final class GptSession {
             List<JsonNode> history = dir.readHistory();
             JsonNode last = history.isEmpty() ? null : history.getLast();
             o.text("model file: %s (%,d bytes, %,d parameters), tokenizer %s; trained %d steps in %.1f s (%,.0f tokens/s)",
-                    modelFile.toAbsolutePath(), bytes, model.parameterCount(), tokFile.getFileName(), sessionSteps, seconds, tokensPerSecond);
+                    OutputPaths.shown(modelFile), bytes, model.parameterCount(), tokFile.getFileName(), sessionSteps, seconds, tokensPerSecond);
             if (last != null) {
                 double v = last.path("validation_loss").asDouble(), u = last.path("unigram_loss").asDouble();
                 o.text("validation loss %.4f nats/token at step %d, unigram baseline %.4f (%s)", v, last.path("step").asLong(), u,

@@ -41,16 +41,7 @@ public final class InspectCommand implements Callable<Integer> {
             tensors.add(m);
             params += t.elementCount();
         }
-        o.text("%s: %,d bytes, %d tensors, %,d elements", file, f.fileSizeBytes(), tensors.size(), params);
-        int nameWidth = Math.max(4, f.tensors().keySet().stream().mapToInt(String::length).max().orElse(4));
-        o.text("  %-" + nameWidth + "s  %-5s  %-16s %12s", "name", "dtype", "shape", "elements");
-        for (TensorEntry t : f.tensors().values()) {
-            o.text("  %-" + nameWidth + "s  %-5s  %-16s %,12d", t.name(), t.dtype().name(), Arrays.toString(t.shape()), t.elementCount());
-        }
-        if (!f.metadata().isEmpty()) {
-            o.text("metadata:");
-            f.metadata().forEach((k, v) -> o.text("  %s = %s", k, v));
-        }
+        if (!json) listing(o, f, tensors.size(), params);   // with --json the object says it all: no listing on stderr too
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command", "inspect");
         result.put("file", file.toAbsolutePath().toString());
@@ -60,5 +51,18 @@ public final class InspectCommand implements Callable<Integer> {
         result.put("metadata", f.metadata());
         o.result(result);
         return 0;
+    }
+
+    private void listing(Output o, SafeTensorsFile f, int tensors, long params) {
+        o.text("%s: %,d bytes, %d tensors, %,d elements", file, f.fileSizeBytes(), tensors, params);
+        int nameWidth = Math.max(4, f.tensors().keySet().stream().mapToInt(String::length).max().orElse(4));
+        o.text("  %-" + nameWidth + "s  %-5s  %-16s %12s", "name", "dtype", "shape", "elements");
+        for (TensorEntry t : f.tensors().values()) {
+            o.text("  %-" + nameWidth + "s  %-5s  %-16s %,12d", t.name(), t.dtype().name(), Arrays.toString(t.shape()), t.elementCount());
+        }
+        if (!f.metadata().isEmpty()) {
+            o.text("metadata:");
+            f.metadata().forEach((k, v) -> o.text("  %s = %s", k, v));
+        }
     }
 }

@@ -90,7 +90,7 @@ final class Metering implements AutoCloseable {
         JsonReport.write(json, result);
         Accounting.appendCodeCarbon(csv, result);
         o.log("%s", Summary.text(result));
-        o.log("footprint report: %s (and a row in %s)", json.toAbsolutePath(), csv.toAbsolutePath());
+        o.log("footprint report: %s (and a row in %s)", OutputPaths.shown(json), OutputPaths.shown(csv));
         return result;
     }
 

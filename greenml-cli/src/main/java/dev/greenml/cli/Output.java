@@ -62,6 +62,24 @@ public final class Output {
         }
     }
 
+    /**
+     * {@code text} for a terminal: control characters other than newline and tab (a generated
+     * sample may hold any byte: NUL, backspace, escape sequences) written as {@code \xNN}, so they
+     * neither garble the screen nor make a line filter take the stream for binary. JSON output
+     * stays exact (JSON escapes them itself).
+     */
+    public static String printable(CharSequence text) {
+        StringBuilder s = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f;
+            if (control && s == null) s = new StringBuilder(text.length() + 8).append(text, 0, i);
+            if (control) s.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            else if (s != null) s.append(c);
+        }
+        return s == null ? text.toString() : s.toString();
+    }
+
     public static String toJson(Object o) {
         try {
             return JSON.writeValueAsString(o);

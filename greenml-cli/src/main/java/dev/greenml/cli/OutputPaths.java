@@ -37,6 +37,43 @@ public final class OutputPaths {
         }
     }
 
+    /**
+     * The files a training run directory owns (docs/run-directory.md): the run writes them, and
+     * greenml report and --resume read them. A command's output there would replace one of them.
+     */
+    static final java.util.Set<String> RUN_FILES = java.util.Set.of("run.json", "history.jsonl", "footprint.json",
+            "emissions.csv", "checkpoint.safetensors", "best.safetensors", "model.safetensors", "model.tokenizer.json");
+
+    /**
+     * Refuses {@code out} (the value of {@code option}) when it would land on a file a run directory
+     * owns: its directory holds run.json (a training run), or is {@code runDir}, the run directory
+     * the command itself writes or reads (null: none), which may not hold run.json yet.
+     * {@link #checkWritableFile} applies it to every output, so each command gets it once.
+     */
+    static void refuseRunFile(String option, Path out, Path runDir) {
+        if (out == null || out.getFileName() == null || !RUN_FILES.contains(out.getFileName().toString())) return;
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null) return;
+        boolean owned = Files.exists(dir.resolve("run.json")) || runDir != null && sameFile(dir, runDir);
+        if (owned) {
+            throw new UserError(option + " " + out + " is one of the files the run directory " + shown(dir)
+                    + " writes (" + String.join(", ", new java.util.TreeSet<>(RUN_FILES)) + "); choose another file name or directory");
+        }
+    }
+
+    /** {@code path} for messages: absolute, with "." and ".." resolved through the real directories where they exist. */
+    static String shown(Path path) {
+        Path abs = path.toAbsolutePath();
+        try {
+            if (Files.exists(abs)) return abs.toRealPath().toString();
+            Path parent = abs.getParent();
+            if (parent != null && Files.isDirectory(parent)) return parent.toRealPath().resolve(abs.getFileName()).toString();
+        } catch (IOException e) {
+            // unreadable: fall back to the lexical form
+        }
+        return abs.normalize().toString();
+    }
+
     /** The real files when both exist (links, "..", hard links), the normalized absolute paths otherwise. */
     static boolean sameFile(Path a, Path b) {
         try {
@@ -49,6 +86,8 @@ public final class OutputPaths {
 
     /** {@code file} (the value of {@code option}) can be created or replaced: not a directory, in a writable place. */
     static void checkWritableFile(String option, Path file) {
+        if (file.toString().isEmpty()) throw new UserError(option + " is empty; give a file name");
+        refuseRunFile(option, file, null);
         // not normalize(): "link/../x" lives in link's target's parent, which a lexical ".." would miss
         Path abs = file.toAbsolutePath();
         if (Files.isDirectory(abs)) {
@@ -61,7 +100,8 @@ public final class OutputPaths {
      * {@code dir} (named by {@code what}, e.g. "--run-dir o2") is a directory or can be created,
      * and files can be written in it; an existing regular file is refused.
      */
-    static void checkWritableDirectory(String what, Path dir) {
+    public static void checkWritableDirectory(String what, Path dir) {
+        if (dir.toString().isEmpty()) throw new UserError(what + " is empty; give a directory");
         Path abs = dir.toAbsolutePath();   // not normalize(), as above
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new UserError(what + " is a file, not a directory; choose another directory");

@@ -107,7 +107,7 @@ public final class PredictCommand implements Callable<Integer> {
         run.units("inferences", table.rows());
         long bytes = AtomicFiles.writeString(output, csv.toString());
         run.bytesWritten(bytes);
-        o.text("wrote %d predictions to %s (%,d bytes) in %.3f s", table.rows(), output.toAbsolutePath(), bytes, seconds);
+        o.text("wrote %d predictions to %s (%,d bytes) in %.3f s", table.rows(), OutputPaths.shown(output), bytes, seconds);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command", "predict");
         result.put("model_file", model.toAbsolutePath().toString());

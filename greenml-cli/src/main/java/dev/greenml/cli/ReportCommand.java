@@ -32,6 +32,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Output o = new Output(spec.commandLine(), json);
+        // the page must not replace a file it reads (a run without run.json is not caught by the general rule)
+        for (Path run : runs) OutputPaths.refuseRunFile("--out", out, run);
+        OutputPaths.checkWritableFile("--out", out);
         long bytes = HtmlReport.write(out, runs);
         ChartLibrary lib = ChartLibrary.load();
         o.text("%s: %d run%s, %,d KB (charts: %s %s, inlined)", out, runs.size(), runs.size() == 1 ? "" : "s",

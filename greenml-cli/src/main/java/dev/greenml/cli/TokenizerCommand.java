@@ -60,7 +60,7 @@ public final class TokenizerCommand implements Runnable {
             Tokenizers.write(out, t);
             double s = (System.nanoTime() - t0) / 1e9;
             o.text("%s: vocab %d (%d merges) from %,d characters in %.1f s; the text is %,d tokens (%.2f characters a token)",
-                    out.toAbsolutePath(), t.vocabSize(), t.mergeCount(), text.length(), s, tokens, (double) text.length() / tokens);
+                    OutputPaths.shown(out), t.vocabSize(), t.mergeCount(), text.length(), s, tokens, (double) text.length() / tokens);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("command", "tokenizer train");
             r.put("file", out.toAbsolutePath().toString());

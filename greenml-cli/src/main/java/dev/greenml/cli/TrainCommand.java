@@ -194,6 +194,8 @@ public final class TrainCommand implements Callable<Integer> {
         if ("gpt".equals(model) && GptTraining.isTokenizerFile(gpt.tokenizer)) {
             OutputPaths.refuseSameFile("--out", out, "--tokenizer", Path.of(gpt.tokenizer));
         }
+        // the run directory may not hold run.json yet, so its own file names are refused here by name
+        OutputPaths.refuseRunFile("--out", out, r.runDir != null ? r.runDir : r.resume);
         if (out != null) OutputPaths.checkWritableFile("--out", out);
         if (r.runDir != null) OutputPaths.checkWritableDirectory("--run-dir " + r.runDir, r.runDir);
         else if (r.resume != null) OutputPaths.checkWritableDirectory("--resume " + r.resume, r.resume);

@@ -227,8 +227,8 @@ final class TrainingSession {
                 default -> "completed " + epochsDone + " epochs";
             };
             o.text("%s: %s", dir.path(), why);
-            o.text("model file: %s (%,d bytes, %,d parameters)%s", dir.model().toAbsolutePath(), bytes, model.parameterCount(),
-                    out != null ? ", copied to " + out.toAbsolutePath() : "");
+            o.text("model file: %s (%,d bytes, %,d parameters)%s", OutputPaths.shown(dir.model()), bytes, model.parameterCount(),
+                    out != null ? ", copied to " + OutputPaths.shown(out) : "");
             o.result(result(status, bytes, result, total));
             return switch (status) {
                 case "interrupted" -> stopSignal.exitCode;

@@ -116,6 +116,17 @@ class BadInputTest {
         rejected(train(f), "train", f + ":3:", "'b'", "'red'", "not a number");
     }
 
+    @Test
+    void csvThatIsNotUtf8NamesTheByteTheLineAndIconv() throws Exception {
+        Path f = dir.resolve("latin1.csv");
+        Files.write(f, "a,b,y\n1,2,3\n4,caf\u00e9,6\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        rejected(train(f), "train", f.toString(), "not UTF-8", "0xE9", "line 3", "iconv -f latin1 -t utf-8");
+        rejected(predict(trainedModel(), f), "predict", f.toString(), "not UTF-8", "0xE9", "line 3", "iconv");
+        // a model file given as data is binary, not text in another encoding
+        Path model = trainedModel();
+        rejected(train(model), "train", model.toString(), "binary file", "UTF-8 text file");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"})
     void nanAndInfinityCellsAreRefused(String cell) throws Exception {

@@ -81,6 +81,8 @@ public final class CsvData {
             return new Table(List.copyOf(columns), values.toArray(), rows);
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {   // Java says only "Input length = 1"
+            throw new DataException(dev.greenml.files.TextFiles.notUtf8(path));
         }
     }
 

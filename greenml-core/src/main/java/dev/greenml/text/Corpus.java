@@ -1,8 +1,6 @@
 package dev.greenml.text;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +26,10 @@ public final class Corpus {
         if (!Files.isRegularFile(p)) {
             throw new IllegalArgumentException("--data " + spec + ": no such file; give a UTF-8 text file or 'kjv'");
         }
-        byte[] bytes = Files.readAllBytes(p);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("--data " + spec + ": not UTF-8 text (" + e.getMessage()
-                    + "); convert it, e.g. iconv -f latin1 -t utf-8");
+            return dev.greenml.files.TextFiles.readUtf8(p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--data " + e.getMessage());
         }
     }
 

@@ -65,7 +65,7 @@ public final class Tokenizers {
     }
 
     public static Tokenizer read(Path path) throws IOException {
-        return fromJson(Files.readString(path, StandardCharsets.UTF_8), path.getFileName().toString());
+        return fromJson(dev.greenml.files.TextFiles.readUtf8(path), path.getFileName().toString());
     }
 
     public static void write(Path path, Tokenizer t) throws IOException {

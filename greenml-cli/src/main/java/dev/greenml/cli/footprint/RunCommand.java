@@ -55,6 +55,8 @@ public final class RunCommand implements Callable<Integer> {
             Accounting.intensity(config); // an unknown location must fail before the command runs
             // a training run's directory: its footprint.json is the run's, which greenml report reads
             dev.greenml.cli.OutputPaths.refuseRunFootprint(out.resolve("footprint.json"), "choose another --out directory");
+            // a file or an unwritable place found only after the command ran would lose its whole footprint
+            dev.greenml.cli.OutputPaths.checkWritableDirectory("--out " + out, out);
         } catch (RuntimeException e) {
             return fail(err, message(e));
         }
@@ -85,22 +87,25 @@ public final class RunCommand implements Callable<Integer> {
             run.finish();
         }
         FootprintResult result = run.finish().withExitCode(code);
+        boolean written = true;
         try {
             JsonReport.write(out.resolve("footprint.json"), result);
             Accounting.appendCodeCarbon(out.resolve("emissions.csv"), result);
         } catch (IOException | RuntimeException e) {
+            written = false;
             err.println("greenml footprint run: cannot write the reports in " + out + ": " + e.getMessage()
                     + " (choose a writable --out directory)");
         }
         err.println(Summary.text(result));
-        err.println("  reports: " + out.resolve("footprint.json") + ", " + out.resolve("emissions.csv"));
+        if (written) err.println("  reports: " + out.resolve("footprint.json") + ", " + out.resolve("emissions.csv"));
         err.flush();
         if (json) {
             PrintWriter o = spec.commandLine().getOut();
             o.println(JsonReport.text(result));
             o.flush();
         }
-        return code;
+        // the command's own failure comes first; a command that succeeded but lost its reports did not
+        return code != 0 || written ? code : 1;
     }
 
     /** The command's stdout, passed on as it comes (decoded as the platform's text, which is what a terminal shows). */

@@ -120,4 +120,17 @@ class FootprintCommandTest {
         assertThat(two.err()).contains("one location").hasLineCount(1);
         assertThat(Files.exists(dir.resolve("footprint.json"))).isFalse();
     }
+
+    @Test
+    void anOutThatCannotTakeTheReportsIsRefusedBeforeTheCommandRuns() throws Exception {
+        Path file = Files.writeString(dir.resolve("feat.csv"), "a,b\n1,2\n");
+        Path marker = dir.resolve("ran");
+        for (String out : new String[] {file.toString(), "/proc/zz"}) {
+            Outcome o = greenml("footprint", "run", "--out", out, "--", "touch", marker.toString());
+            assertThat(o.code()).as(o.err()).isEqualTo(2);
+            assertThat(o.err()).hasLineCount(1).contains("--out " + out).doesNotContain("reports:");
+            assertThat(marker).as("the command must not run").doesNotExist();
+        }
+        assertThat(Files.readString(file)).isEqualTo("a,b\n1,2\n");
+    }
 }

@@ -2,7 +2,6 @@ package dev.greenml.footprint.carbon;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ final class TimeSeriesCsv {
     static StepIntensity read(Path csv) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            lines = dev.greenml.files.TextFiles.readUtf8(csv).lines().toList();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("intensity file " + csv + " does not exist");
         } catch (IOException e) {

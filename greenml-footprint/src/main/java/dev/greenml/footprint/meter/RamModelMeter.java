@@ -15,6 +15,13 @@ public final class RamModelMeter implements Meter {
     public static final double WATTS_PER_GB = 0.3725;
     public static final double UNCERTAINTY = 0.5;
 
+    /**
+     * A metered command's memory is read this long after it starts, then at doubling delays up to
+     * the sampling interval (FootprintRun): at its start it is only just spawned and holds almost
+     * nothing, and a short command may exit before the first interval's read.
+     */
+    public static final int FIRST_READ_MS = 50;
+
     private final LongSupplier rssBytes;
     private final java.util.function.Supplier<String> what;
     private long lastNanos;
@@ -35,7 +42,7 @@ public final class RamModelMeter implements Meter {
     /** RAM model for this JVM (VmRSS of root/proc/self/status). */
     public static RamModelMeter forSelf(java.nio.file.Path root) {
         ProcFs proc = new ProcFs(root);
-        return new RamModelMeter(() -> proc.rssBytes("self"), "this process");
+        return new RamModelMeter(() -> proc.rssBytes("self"), "this process (VmRSS of /proc/self/status, read at every sample)");
     }
 
     /** RAM model for a process tree (sum of VmRSS of the live tree). */
@@ -49,7 +56,10 @@ public final class RamModelMeter implements Meter {
         return new RamModelMeter(() -> {
             long p = pid.getAsLong();
             return p < 0 ? 0 : proc.tree(p).stream().mapToLong(t -> proc.rssBytes(Long.toString(t.pid()))).sum();
-        }, () -> "process tree of pid " + pid.getAsLong());
+        }, () -> "the process tree of pid " + pid.getAsLong() + " (VmRSS of /proc/PID/status summed over the live tree, read when"
+                + " the command starts, " + FIRST_READ_MS + ", " + 2 * FIRST_READ_MS + ", " + 4 * FIRST_READ_MS
+                + " … ms after the command starts (up to one sampling interval), then at every sample; after the tree exits its last reading stands"
+                + " until the exit is seen)");
     }
 
     private static double watts(long bytes) { return bytes / (double) (1L << 30) * WATTS_PER_GB; }

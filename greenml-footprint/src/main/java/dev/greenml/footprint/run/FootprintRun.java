@@ -6,6 +6,7 @@ import dev.greenml.footprint.meter.Meter;
 import dev.greenml.footprint.meter.Meters;
 import dev.greenml.footprint.meter.NvmlMeter;
 import dev.greenml.footprint.meter.ProcFs;
+import dev.greenml.footprint.meter.RamModelMeter;
 import dev.greenml.footprint.run.FootprintResult.ComponentEnergy;
 import dev.greenml.footprint.run.FootprintResult.Energy;
 import dev.greenml.footprint.run.FootprintResult.PhaseResult;
@@ -50,6 +51,7 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     private final LongAdder bytesWritten = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final Thread sampler;
+    private volatile Thread earlyReads;   // the reads shortly after a metered child starts (childStarted)
     private FootprintResult result;
 
     FootprintRun(FootprintConfig config) {
@@ -85,6 +87,20 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
         // (no pid), and the sampler's first read comes one interval later, after a short command
         // has already exited, so without it the child's memory would integrate to about 0
         sample();
+        // ... but at that moment the child has only just been spawned (a python holds 0.1 of its
+        // 9 MB): further reads at 50, 100, 200 … ms, up to one interval, see it once it has loaded,
+        // and a command that exits in between keeps its last reading (RamModelMeter)
+        long interval = config.interval().toNanos(), started = System.nanoTime();
+        earlyReads = Thread.ofPlatform().daemon().name("greenml-footprint-early-reads").start(() -> {
+            try {
+                for (long after = RamModelMeter.FIRST_READ_MS * 1_000_000L; after < interval; after *= 2) {
+                    Thread.sleep(Duration.ofNanos(Math.max(0, started + after - System.nanoTime())));
+                    sample();
+                }
+            } catch (InterruptedException e) {
+                // finish() stops us
+            }
+        });
     }
 
     /** The meters this run reads. */
@@ -126,11 +142,11 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     }
 
     private void sample() {
-        double[] j = read();
-        long t = System.nanoTime();
+        // read under the lock: with the early reads two threads sample, and the samples must stay in time order
         synchronized (this) {
             if (result != null) return;
-            sampleNanos.add(t);
+            double[] j = read();
+            sampleNanos.add(System.nanoTime());
             sampleJoules.add(j);
         }
     }
@@ -215,11 +231,14 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
         synchronized (this) {
             if (result != null) return result;
         }
-        sampler.interrupt();
-        try {
-            sampler.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Thread early = earlyReads;
+        for (Thread t : early == null ? List.of(sampler) : List.of(sampler, early)) {
+            t.interrupt();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         double[] endJoules = read();
         long endNanos = System.nanoTime();

@@ -213,6 +213,22 @@ class FootprintRunTest {
         assertThat(ram.energy().joules()).as("the child's resident memory over its 0.2 s").isGreaterThan(0);
     }
 
+    @Test
+    void aShortChildsMemoryIsReadOnceItHasLoadedNotOnlyAtItsStart() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("python3", "-c", "pass").start().waitFor() == 0, "needs python3");
+        // a 0.6 s command that holds ≈100 MB once loaded; at its start (the read when it is spawned)
+        // it is a shell of ≈1 MB. A 60 s interval: only reads shortly after the start can see the 100 MB
+        var child = Footprint.startChild(FootprintConfig.defaults().withInterval(Duration.ofSeconds(60)).withProject("test"),
+                new ProcessBuilder("sh", "-c", "sleep 0.1; exec python3 -c 'import time; b = b\"x\" * (100 << 20); time.sleep(0.5)'"));
+        assertThat(child.process().waitFor()).isZero();
+        FootprintResult r = child.run().finish();
+        var ram = r.components().stream().filter(c -> c.component().equals("ram")).findFirst().orElseThrow();
+        double hundredMiBForAFifthOfASecond = dev.greenml.footprint.meter.RamModelMeter.WATTS_PER_GB * 100 / 1024 * 0.2;
+        assertThat(ram.energy().joules()).as("100 MB over most of 0.5 s").isGreaterThan(hundredMiBForAFifthOfASecond);
+        assertThat(ram.energy().source()).contains("VmRSS").contains("ms after the command starts");
+    }
+
     private static List<String> keys(JsonNode n) {
         Set<String> s = new TreeSet<>();
         n.fieldNames().forEachRemaining(s::add);
