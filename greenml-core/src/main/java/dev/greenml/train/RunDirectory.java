@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.greenml.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,7 +119,8 @@ public final class RunDirectory {
     private List<String> historyLines() throws IOException {
         List<String> lines = new ArrayList<>();
         if (!Files.exists(history())) return lines;
-        for (String l : Files.readAllLines(history(), StandardCharsets.UTF_8)) if (!l.isBlank()) lines.add(l);
+        // TextFiles: a file that is not UTF-8 is named with its first bad byte, not "Input length = 1"
+        for (String l : dev.greenml.files.TextFiles.readUtf8(history()).lines().toList()) if (!l.isBlank()) lines.add(l);
         return lines;
     }
 }

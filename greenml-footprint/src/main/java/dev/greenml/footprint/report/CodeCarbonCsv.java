@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Header mismatch: like CodeCarbon, an existing file whose header is not exactly {@link #COLUMNS}
  * is moved aside to {@code <name>.bak} (or {@code <name>.1.bak}, {@code .2.bak}… if taken) and a new
- * file is started. Unlike CodeCarbon we compare the header in order, not as a set, because column
+ * file is started; so is one that is not UTF-8 text. Unlike CodeCarbon we compare the header in order, not as a set, because column
  * position matters to the readers we care about.
  *
  * <p>Every append rewrites the whole file atomically ({@link AtomicFiles}): an interrupted append
@@ -63,9 +63,16 @@ public final class CodeCarbonCsv {
         try {
             String existing = "";
             if (Files.exists(csv) && Files.size(csv) > 0) {
-                existing = Files.readString(csv, StandardCharsets.UTF_8);
-                String header = existing.lines().findFirst().orElse("");
-                if (!header.equals(headerLine())) {
+                String header;
+                try {
+                    existing = dev.greenml.files.TextFiles.readUtf8(csv);
+                    header = existing.lines().findFirst().orElse("");
+                } catch (IllegalArgumentException notUtf8) {
+                    // e.g. Python CodeCarbon's file written in cp1252 on Windows: not ours to convert, so
+                    // it is moved aside like a foreign header, not lost and not an error after the work
+                    header = null;
+                }
+                if (!headerLine().equals(header)) {
                     Files.move(csv, backupPath(csv));
                     existing = "";
                 }

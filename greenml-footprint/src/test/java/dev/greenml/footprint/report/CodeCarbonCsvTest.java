@@ -79,4 +79,17 @@ class CodeCarbonCsvTest {
         CodeCarbonCsv.appendRow(csv, Map.of("run_id", "r2"));
         assertTrue(Files.exists(dir.resolve("emissions.csv.1.bak")));
     }
+
+    @Test
+    void anExistingFileThatIsNotUtf8IsBackedUpNotAnError() throws IOException {
+        // Python CodeCarbon on Windows writes cp1252: a region name with é is byte 0xE9
+        Path csv = dir.resolve("emissions.csv");
+        byte[] old = (CodeCarbonCsv.headerLine() + "\n2024-01-01T00:00:00,p,r0,,,,,,,,,,,,,,,,Qu\u00e9bec\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(csv, old);
+        CodeCarbonCsv.appendRow(csv, Map.of("run_id", "r1"));
+        assertArrayEquals(old, Files.readAllBytes(dir.resolve("emissions.csv.bak")));
+        assertEquals(List.of(CodeCarbonCsv.headerLine()), Files.readAllLines(csv).subList(0, 1));
+        assertEquals(2, Files.readAllLines(csv).size());
+    }
 }
