@@ -11,15 +11,16 @@ public final class Meters {
 
     /** Every meter greenml knows, readable or not, for this JVM. {@code root} is "/" outside tests. */
     public static List<Meter> detect(Path root) {
-        return detect(root, NvmlMeter.LIBRARY, (Long) null, false);
+        return detect(root, NvmlMeter.LIBRARY, (Long) null, false, java.time.Duration.ofSeconds(1));
     }
 
     /**
      * Every meter, available or not. With {@code pid} non-null the models meter that process tree
-     * instead of this JVM ({@code ourChild}: this JVM started it and will reap it).
+     * instead of this JVM ({@code ourChild}: this JVM started it and will reap it); {@code interval}
+     * is the run's sampling interval, which the RAM model's source text names.
      */
-    public static List<Meter> detect(Path root, String nvmlLibrary, Long pid, boolean ourChild) {
-        if (pid != null) return detect(root, nvmlLibrary, () -> pid, ourChild);
+    public static List<Meter> detect(Path root, String nvmlLibrary, Long pid, boolean ourChild, java.time.Duration interval) {
+        if (pid != null) return detect(root, nvmlLibrary, () -> pid, ourChild, interval);
         List<Meter> all = new ArrayList<>(RaplMeter.detect(root));
         all.addAll(NvmlMeter.detect(nvmlLibrary));
         all.add(CpuModelMeter.forSelf(root));
@@ -31,11 +32,12 @@ public final class Meters {
      * Every meter, for a process tree whose root is {@code pid}; the models read 0 while it is
      * negative, so the meters can be created (and read their baselines) before the process starts.
      */
-    public static List<Meter> detect(Path root, String nvmlLibrary, java.util.function.LongSupplier pid, boolean ourChild) {
+    public static List<Meter> detect(Path root, String nvmlLibrary, java.util.function.LongSupplier pid, boolean ourChild,
+                                     java.time.Duration interval) {
         List<Meter> all = new ArrayList<>(RaplMeter.detect(root));
         all.addAll(NvmlMeter.detect(nvmlLibrary));
         all.add(CpuModelMeter.forTree(root, pid, ourChild));
-        all.add(RamModelMeter.forTree(root, pid));
+        all.add(RamModelMeter.forTree(root, pid, interval));
         return all;
     }
 

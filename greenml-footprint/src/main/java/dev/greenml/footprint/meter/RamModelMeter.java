@@ -45,21 +45,23 @@ public final class RamModelMeter implements Meter {
         return new RamModelMeter(() -> proc.rssBytes("self"), "this process (VmRSS of /proc/self/status, read at every sample)");
     }
 
-    /** RAM model for a process tree (sum of VmRSS of the live tree). */
-    public static RamModelMeter forTree(java.nio.file.Path root, long pid) {
-        return forTree(root, () -> pid);
-    }
-
-    /** As above for a process about to be started: {@code pid} negative (no memory) until then. */
-    public static RamModelMeter forTree(java.nio.file.Path root, LongSupplier pid) {
+    /**
+     * RAM model for a process tree (sum of VmRSS of the live tree) about to be started: {@code pid}
+     * negative (no memory) until then. {@code interval}: the run's sampling interval; the early reads
+     * after the start (FootprintRun) come only before the first sample, which the source text says.
+     */
+    public static RamModelMeter forTree(java.nio.file.Path root, LongSupplier pid, java.time.Duration interval) {
         ProcFs proc = new ProcFs(root);
+        long ms = interval.toMillis();
+        String reads = interval.toNanos() > FIRST_READ_MS * 1_000_000L
+                ? "read when the command starts, " + FIRST_READ_MS + ", " + 2 * FIRST_READ_MS + ", " + 4 * FIRST_READ_MS
+                        + " … ms after the command starts (up to one sampling interval), then at every sample"
+                : "read when the command starts, then at every sample (every " + ms + " ms)";
         return new RamModelMeter(() -> {
             long p = pid.getAsLong();
             return p < 0 ? 0 : proc.tree(p).stream().mapToLong(t -> proc.rssBytes(Long.toString(t.pid()))).sum();
-        }, () -> "the process tree of pid " + pid.getAsLong() + " (VmRSS of /proc/PID/status summed over the live tree, read when"
-                + " the command starts, " + FIRST_READ_MS + ", " + 2 * FIRST_READ_MS + ", " + 4 * FIRST_READ_MS
-                + " … ms after the command starts (up to one sampling interval), then at every sample; after the tree exits its last reading stands"
-                + " until the exit is seen)");
+        }, () -> "the process tree of pid " + pid.getAsLong() + " (VmRSS of /proc/PID/status summed over the live tree, " + reads
+                + "; after the tree exits its last reading stands until the exit is seen)");
     }
 
     private static double watts(long bytes) { return bytes / (double) (1L << 30) * WATTS_PER_GB; }

@@ -40,7 +40,7 @@ public final class Footprint {
         var pid = new java.util.concurrent.atomic.AtomicLong(-1);
         var meters = config.meters() != null ? config.meters()
                 : dev.greenml.footprint.meter.Meters.select(dev.greenml.footprint.meter.Meters.detect(config.root(),
-                        dev.greenml.footprint.meter.NvmlMeter.LIBRARY, pid::get, true));
+                        dev.greenml.footprint.meter.NvmlMeter.LIBRARY, pid::get, true, config.interval()));
         FootprintRun run = new FootprintRun(config.withMeters(meters));
         Process process;
         try {

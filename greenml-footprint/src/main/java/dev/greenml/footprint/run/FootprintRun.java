@@ -51,13 +51,14 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     private final LongAdder bytesWritten = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final Thread sampler;
+    private final Object samplingLock = new Object();
     private volatile Thread earlyReads;   // the reads shortly after a metered child starts (childStarted)
     private FootprintResult result;
 
     FootprintRun(FootprintConfig config) {
         this.config = config;
         List<Meter> chosen = config.meters() != null ? config.meters()
-                : Meters.select(Meters.detect(config.root(), NvmlMeter.LIBRARY, config.pid(), config.ourChild()));
+                : Meters.select(Meters.detect(config.root(), NvmlMeter.LIBRARY, config.pid(), config.ourChild(), config.interval()));
         this.meters = List.copyOf(chosen);
         this.start = Instant.now();
         this.startNanos = System.nanoTime();
@@ -142,12 +143,17 @@ public final class FootprintRun implements AutoCloseable, WorkListener {
     }
 
     private void sample() {
-        // read under the lock: with the early reads two threads sample, and the samples must stay in time order
-        synchronized (this) {
-            if (result != null) return;
+        // with the early reads two threads sample: samplingLock keeps their samples in time order, and
+        // the meters are read outside the run's lock, so units() after each batch does not wait for a read
+        synchronized (samplingLock) {
             double[] j = read();
-            sampleNanos.add(System.nanoTime());
-            sampleJoules.add(j);
+            long now = System.nanoTime();
+            synchronized (this) {
+                if (result == null) {
+                    sampleNanos.add(now);
+                    sampleJoules.add(j);
+                }
+            }
         }
     }
 

@@ -20,4 +20,14 @@ class RamModelMeterTest {
         assertThat(joules).isGreaterThan(0.9 * RamModelMeter.WATTS_PER_GB * 0.040)
                 .isLessThanOrEqualTo(RamModelMeter.WATTS_PER_GB * seconds);
     }
+
+    @Test
+    void theSourceNamesTheEarlyReadsOnlyWhenTheIntervalLeavesRoomForThem() {
+        java.nio.file.Path root = java.nio.file.Path.of("/");
+        assertThat(RamModelMeter.forTree(root, () -> -1, java.time.Duration.ofSeconds(1)).source())
+                .contains("50, 100, 200 … ms after the command starts");
+        // FootprintRun makes no early reads under 50 ms: every sample comes sooner
+        assertThat(RamModelMeter.forTree(root, () -> -1, java.time.Duration.ofMillis(20)).source())
+                .doesNotContain("50, 100").contains("then at every sample (every 20 ms)");
+    }
 }

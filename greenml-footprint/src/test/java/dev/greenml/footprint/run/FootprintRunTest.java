@@ -216,16 +216,16 @@ class FootprintRunTest {
     @Test
     void aShortChildsMemoryIsReadOnceItHasLoadedNotOnlyAtItsStart() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
-        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("python3", "-c", "pass").start().waitFor() == 0, "needs python3");
-        // a 0.6 s command that holds ≈100 MB once loaded; at its start (the read when it is spawned)
-        // it is a shell of ≈1 MB. A 60 s interval: only reads shortly after the start can see the 100 MB
+        // a command that holds ≈64 MB once loaded (a shell variable filled from /dev/zero, no python
+        // needed); at its start (the read when it is spawned) it is a shell of ≈1 MB. A 60 s interval:
+        // only the reads shortly after the start can see the 64 MB
         var child = Footprint.startChild(FootprintConfig.defaults().withInterval(Duration.ofSeconds(60)).withProject("test"),
-                new ProcessBuilder("sh", "-c", "sleep 0.1; exec python3 -c 'import time; b = b\"x\" * (100 << 20); time.sleep(0.5)'"));
+                new ProcessBuilder("sh", "-c", "sleep 0.1; x=$(head -c 67108864 /dev/zero | tr '\\0' x); sleep 0.8; : \"${#x}\""));
         assertThat(child.process().waitFor()).isZero();
         FootprintResult r = child.run().finish();
         var ram = r.components().stream().filter(c -> c.component().equals("ram")).findFirst().orElseThrow();
-        double hundredMiBForAFifthOfASecond = dev.greenml.footprint.meter.RamModelMeter.WATTS_PER_GB * 100 / 1024 * 0.2;
-        assertThat(ram.energy().joules()).as("100 MB over most of 0.5 s").isGreaterThan(hundredMiBForAFifthOfASecond);
+        double sixtyFourMiBForAFifthOfASecond = dev.greenml.footprint.meter.RamModelMeter.WATTS_PER_GB * 64 / 1024 * 0.2;
+        assertThat(ram.energy().joules()).as("64 MB over most of 0.8 s").isGreaterThan(sixtyFourMiBForAFifthOfASecond);
         assertThat(ram.energy().source()).contains("VmRSS").contains("ms after the command starts");
     }
 
