@@ -68,6 +68,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!(lr > 0) || Float.isInfinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
         OutputPaths.checkWritableFile("--out", out);
+        // demo writes its footprint report beside the model: a model saved under one of those names
+        // would be overwritten by the report (footprint.json) or break the CSV append (emissions.csv)
+        String name = out.getFileName() == null ? "" : out.getFileName().toString();
+        if (name.equals("footprint.json") || name.equals("emissions.csv")) {
+            throw new UserError("--out " + out + " is where demo writes its footprint report (footprint.json and emissions.csv"
+                    + " beside the model); choose another file name");
+        }
         // demo writes footprint.json beside its model file and keeps no run.json, so a run.json
         // there means a training run's directory, whose footprint.json demo must not replace
         Path runDir = out.toAbsolutePath().getParent();

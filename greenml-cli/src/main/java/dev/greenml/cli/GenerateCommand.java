@@ -98,7 +98,10 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             run.units("tokens", tokens);
-            if (!json) o.out.println();
+            if (!json) {
+                stream.finish();
+                o.out.println();
+            }
             String text = tok.decode(out);
             FootprintResult r = metering.finish(o);
             double joules = r.energy().joules(), grams = r.carbon() == null ? Double.NaN : r.carbon().gramsCo2e();
@@ -147,6 +150,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
         private java.nio.ByteBuffer pending = java.nio.ByteBuffer.allocate(64);
+        private String held = "";
 
         Utf8Stream(java.io.PrintWriter out) {
             this.out = out;
@@ -165,7 +169,18 @@ public final class GenerateCommand implements Callable<Integer> {
             decoder.decode(pending, chars, false);
             pending.compact();
             chars.flip();
-            out.append(Output.printable(chars));
+            String text = held + chars;
+            // a \r at the end may be the first half of a \r\n split between tokens: wait for the next
+            boolean hold = text.endsWith("\r");
+            held = hold ? "\r" : "";
+            out.append(Output.printable(hold ? text.substring(0, text.length() - 1) : text));
+            out.flush();
+        }
+
+        /** The end of the text: a \r still held was not part of a line end. */
+        void finish() {
+            out.append(Output.printable(held));
+            held = "";
             out.flush();
         }
     }

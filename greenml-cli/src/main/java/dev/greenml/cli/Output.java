@@ -72,7 +72,9 @@ public final class Output {
         StringBuilder s = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean control = c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f;
+            // \r\n is a Windows line end, not a control to show; a lone \r could overwrite a line
+            boolean crlf = c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n';
+            boolean control = c < 0x20 && c != '\n' && c != '\t' && !crlf || c >= 0x7f && c <= 0x9f;
             if (control && s == null) s = new StringBuilder(text.length() + 8).append(text, 0, i);
             if (control) s.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
             else if (s != null) s.append(c);

@@ -6,6 +6,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.greenml.train.RunDirectory;
+
 /**
  * Checks of the files a command will write, made before any work starts: an output that is one
  * of the command's inputs would destroy that input, and a place that cannot be written, found
@@ -27,12 +29,12 @@ public final class OutputPaths {
 
     /**
      * Refuses {@code report} when it is the footprint.json of a training run directory (one with
-     * run.json beside it): that file belongs to the run, and greenml report reads it. {@code fix}
+     * greenml's run.json beside it): that file belongs to the run, and greenml report reads it. {@code fix}
      * ends the message, e.g. "choose another file with --footprint-out".
      */
     public static void refuseRunFootprint(Path report, String fix) {
         Path dir = report.toAbsolutePath().getParent();
-        if (report.getFileName().toString().equals("footprint.json") && dir != null && Files.exists(dir.resolve("run.json"))) {
+        if (report.getFileName().toString().equals("footprint.json") && dir != null && holdsTrainingRun(dir)) {
             throw new UserError(report + " is the footprint report of the training run in " + dir + "; " + fix);
         }
     }
@@ -46,7 +48,7 @@ public final class OutputPaths {
 
     /**
      * Refuses {@code out} (the value of {@code option}) when it would land on a file a run directory
-     * owns: its directory holds run.json (a training run), or is {@code runDir}, the run directory
+     * owns: its directory holds greenml's run.json (a training run), or is {@code runDir}, the run directory
      * the command itself writes or reads (null: none), which may not hold run.json yet.
      * {@link #checkWritableFile} applies it to every output, so each command gets it once.
      */
@@ -54,10 +56,33 @@ public final class OutputPaths {
         if (out == null || out.getFileName() == null || !RUN_FILES.contains(out.getFileName().toString())) return;
         Path dir = out.toAbsolutePath().getParent();
         if (dir == null) return;
-        boolean owned = Files.exists(dir.resolve("run.json")) || runDir != null && sameFile(dir, runDir);
+        boolean owned = holdsTrainingRun(dir) || runDir != null && sameFile(dir, runDir);
         if (owned) {
             throw new UserError(option + " " + out + " is one of the files the run directory " + shown(dir)
                     + " writes (" + String.join(", ", new java.util.TreeSet<>(RUN_FILES)) + "); choose another file name or directory");
+        }
+    }
+
+    /**
+     * {@code dir} holds a training run: a run.json whose "schema" is {@link RunDirectory#SCHEMA}.
+     * run.json is a common name for other tools' configuration, so the name alone is not enough.
+     * Reads only up to the top-level "schema" field; an unreadable or non-JSON file is no run.
+     */
+    static boolean holdsTrainingRun(Path dir) {
+        Path runJson = dir.resolve("run.json");
+        if (!Files.isRegularFile(runJson)) return false;
+        try (var parser = new com.fasterxml.jackson.core.JsonFactory().createParser(runJson.toFile())) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return false;
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                var value = parser.nextToken();
+                if (field.equals("schema")) return value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+                        && RunDirectory.SCHEMA.equals(parser.getText());
+                parser.skipChildren();
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;   // not JSON, or unreadable: not a run greenml wrote
         }
     }
 

@@ -47,4 +47,15 @@ class DemoCommandTest {
                 .startsWith("greenml demo: ").contains("cuda").contains("java").contains("blas").contains("auto");
         assertThat(model).doesNotExist();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"footprint.json", "emissions.csv"})
+    void anOutNamedLikeDemosOwnReportIsRefusedBeforeTheWork(String name) {
+        Path out = dir.resolve(name);
+        Cli.Outcome r = greenml("demo", "--steps", 1, "--batch-size", 8, "--out", out, "--threads", 1);
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).contains("--out " + out).contains("footprint report").contains("choose another file name");
+        assertThat(out).doesNotExist();
+    }
 }

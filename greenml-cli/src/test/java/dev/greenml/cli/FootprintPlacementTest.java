@@ -70,7 +70,7 @@ class FootprintPlacementTest {
     @Test
     void demoAndFootprintRunRefuseARunDirectoryBeforeTheirWork() throws Exception {
         Path run = Files.createDirectories(dir.resolve("r1"));
-        Cli.write(run.resolve("run.json"), "{\"status\":\"completed\"}\n");
+        Cli.write(run.resolve("run.json"), "{\"schema\":\"greenml-run/1\",\"status\":\"completed\"}\n");
         Path footprint = Cli.write(run.resolve("footprint.json"), "{\"mine\":true}\n");
 
         Cli.Outcome demo = greenml("demo", "--steps", 1, "--batch-size", 8, "--out", run.resolve("bm.safetensors"));

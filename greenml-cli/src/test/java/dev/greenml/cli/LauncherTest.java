@@ -29,10 +29,12 @@ class LauncherTest {
                     }
                 }
                 """);
-        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--version").redirectErrorStream(false);
+        // run in dir and name Emit.java relatively: GREENML_JAVA_OPTS is split at spaces, and the temp dir may hold some
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--version").redirectErrorStream(false)
+                .directory(dir.toFile());
         pb.environment().put("GREENML_NO_BUILD", "1");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("GREENML_JAVA_OPTS", emit.toString());
+        pb.environment().put("GREENML_JAVA_OPTS", emit.getFileName().toString());
         Process p = pb.start();
         p.getOutputStream().close();
         byte[] err = p.getErrorStream().readAllBytes();

@@ -12,4 +12,19 @@ class OutputTest {
                 "a\\x00b\\x01c\\x08d\\x11e\\x1b[2Jf\\x7f\\x85");
         assertThat(Output.printable("line one\n\tline two, café")).isEqualTo("line one\n\tline two, café");
     }
+
+    @Test
+    void windowsLineEndsPrintAsLineEndsButALoneCarriageReturnIsShown() {
+        assertThat(Output.printable("one\r\ntwo\rthree\r")).isEqualTo("one\r\ntwo\\x0dthree\\x0d");
+    }
+
+    @Test
+    void aLineEndSplitBetweenTwoTokensIsNotEscaped() {
+        var text = new java.io.StringWriter();
+        var stream = new GenerateCommand.Utf8Stream(new java.io.PrintWriter(text));
+        stream.write("one\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        stream.write("\ntwo\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        stream.finish();
+        assertThat(text.toString()).isEqualTo("one\r\ntwo\\x0d");
+    }
 }

@@ -59,6 +59,21 @@ class RunFilesOutputTest {
     }
 
     @Test
+    void aRunJsonThatGreenmlDidNotWriteBlocksNothing() throws Exception {
+        Path run = trainedRun();
+        // run.json is a common name for other tools' configuration; one without greenml's schema, or not JSON at all
+        for (String other : new String[] {"{\"name\":\"my config\",\"schema\":{\"v\":1}}\n", "not json\n"}) {
+            Path folder = Files.createDirectories(dir.resolve("cfg" + other.length()));
+            Cli.write(folder.resolve("run.json"), other);
+            Cli.Outcome q = greenml("quantize", "--model", run.resolve("model.safetensors"), "--out", folder.resolve("model.safetensors"));
+            assertThat(q.code()).as(q.toString()).isZero();
+            Cli.Outcome fp = greenml("footprint", "run", "--out", folder, "--", "true");
+            assertThat(fp.code()).as(fp.toString()).isZero();
+            assertThat(folder.resolve("footprint.json")).exists();
+        }
+    }
+
+    @Test
     void reportRefusesTheFootprintOfARunDirectoryWithoutRunJson() throws Exception {
         // footprint run writes footprint.json without run.json: the report still reads it
         Path fp = Files.createDirectories(dir.resolve("fp"));

@@ -120,6 +120,7 @@ public final class SparkTrain {
                 OutputCheck.refuseSameFile("--out", outFile, "--intensity-file", Path.of(a.get("intensity-file")));
             }
             OutputCheck.checkWritableFile("--out", outFile);
+            refuseMasterUnderSparkSubmit(a);   // an option error, so before the CSV is read as the others are
             String target = required(a, "target");
             String loss = a.getOrDefault("loss", "mse");
             Mlp.Config config = Mlp.Config.parse(required(a, "layers"), a.getOrDefault("activation", "relu"));
@@ -257,8 +258,8 @@ public final class SparkTrain {
         return (nl < 0 ? t : t.substring(0, nl)).strip();
     }
 
-    static SparkConf sparkConf(Map<String, String> a) {
-        SparkConf conf = new SparkConf().setAppName("greenml-spark");
+    /** --master is refused under spark-submit; checked before the data is read (and again in {@link #sparkConf}). */
+    static void refuseMasterUnderSparkSubmit(Map<String, String> a) {
         if (a.containsKey("master") && "true".equals(System.getProperty("SPARK_SUBMIT"))) {
             // spark-submit sets spark.master to local[*] when it was given no --master, and leaves no
             // trace of whether the user chose it (SparkSubmitArguments.master, Spark 4.2), so a
@@ -267,6 +268,11 @@ public final class SparkTrain {
                     + " under spark-submit give it to spark-submit, before the jar (spark-submit --master "
                     + a.get("master") + " … greenml-spark-0.1.0.jar …), which otherwise uses local[*]");
         }
+    }
+
+    static SparkConf sparkConf(Map<String, String> a) {
+        SparkConf conf = new SparkConf().setAppName("greenml-spark");
+        refuseMasterUnderSparkSubmit(a);
         if (a.containsKey("master")) {
             // spark-submit passes its --master as spark.master; a second, different one would silently win
             if (conf.contains("spark.master") && !conf.get("spark.master").equals(a.get("master"))) {

@@ -256,6 +256,20 @@ class SparkTrainTest {
     }
 
     @Test
+    void underSparkSubmitAMasterIsRefusedBeforeTheDataIsRead(@org.junit.jupiter.api.io.TempDir Path dir) {
+        System.setProperty("SPARK_SUBMIT", "true");
+        try {
+            // the data file does not exist: refused for --master first means nothing was read
+            Run r = run("--data", dir.resolve("absent.csv").toString(), "--target", "y", "--layers", "4,1",
+                    "--out", dir.resolve("m.safetensors").toString(), "--master", "local[2]");
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--master local[2] is for running SparkTrain without spark-submit").doesNotContain("absent.csv");
+        } finally {
+            System.clearProperty("SPARK_SUBMIT");
+        }
+    }
+
+    @Test
     void aMasterThatContradictsSparkSubmitsIsRefused() {
         System.setProperty("spark.master", "yarn");   // what spark-submit --master yarn sets
         try {

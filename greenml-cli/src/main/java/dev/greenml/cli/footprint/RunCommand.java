@@ -87,17 +87,21 @@ public final class RunCommand implements Callable<Integer> {
             run.finish();
         }
         FootprintResult result = run.finish().withExitCode(code);
+        // each report on its own: when only the CSV append fails, footprint.json is still there and named
+        List<Path> reports = new java.util.ArrayList<>();
         boolean written = true;
         try {
             JsonReport.write(out.resolve("footprint.json"), result);
+            reports.add(out.resolve("footprint.json"));
             Accounting.appendCodeCarbon(out.resolve("emissions.csv"), result);
+            reports.add(out.resolve("emissions.csv"));
         } catch (IOException | RuntimeException e) {
             written = false;
-            err.println("greenml footprint run: cannot write the reports in " + out + ": " + e.getMessage()
-                    + " (choose a writable --out directory)");
+            err.println("greenml footprint run: cannot write " + (reports.isEmpty() ? "the reports in " + out : out.resolve("emissions.csv"))
+                    + ": " + e.getMessage() + " (choose a writable --out directory)");
         }
         err.println(Summary.text(result));
-        if (written) err.println("  reports: " + out.resolve("footprint.json") + ", " + out.resolve("emissions.csv"));
+        if (!reports.isEmpty()) err.println("  reports: " + String.join(", ", reports.stream().map(Path::toString).toList()));
         err.flush();
         if (json) {
             PrintWriter o = spec.commandLine().getOut();

@@ -133,4 +133,14 @@ class FootprintCommandTest {
         }
         assertThat(Files.readString(file)).isEqualTo("a,b\n1,2\n");
     }
+
+    @Test
+    void whenOnlyTheCsvCannotBeWrittenTheJsonReportIsStillNamed() throws Exception {
+        Files.createDirectories(dir.resolve("emissions.csv"));   // a directory where the CSV should go
+        Outcome o = greenml("footprint", "run", "--out", dir.toString(), "--", "true");
+        assertThat(o.code()).as(o.err()).isEqualTo(1);
+        assertThat(o.err()).contains("cannot write " + dir.resolve("emissions.csv"))
+                .contains("reports: " + dir.resolve("footprint.json")).doesNotContain("reports: " + dir.resolve("footprint.json") + ",");
+        assertThat(report(dir).get("energy")).isNotNull();
+    }
 }
