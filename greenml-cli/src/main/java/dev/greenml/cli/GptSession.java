@@ -95,8 +95,8 @@ final class GptSession {
         JsonNode before = resumed ? resumedFrom.json("greenml.training") : null;
         this.previousParallelism = before == null ? null : before.path("parallelism").asText(null);
         if (resumed) {
-            totals = RunTotals.fromCheckpoint(resumedFrom.json("greenml.footprint_so_far"));
             JsonNode previous = dir.readRun();
+            totals = RunTotals.fromCheckpoint(resumedFrom.json("greenml.footprint_so_far"), previous);
             if (previous != null && previous.hasNonNull("started")) started = previous.get("started").asText();
             if (previous != null && previous.path("checkpoint").isObject()) {
                 @SuppressWarnings("unchecked") Map<String, Object> c = JSON.convertValue(previous.get("checkpoint"), Map.class);
@@ -173,6 +173,8 @@ final class GptSession {
             }
             writeRun(status);
             FootprintResult fp = metering.finish(dir.path(), o);
+            totals.finish(fp);
+            writeRun(status);   // again: run.json's footprint_so_far now holds this session's final figures
             double[] total = totals.cumulative(run);
             TrainingSession.addCumulativeToReport(dir, totals.session, total, run.methodSoFar());
             if (totals.session > 1) {
@@ -401,7 +403,8 @@ final class GptSession {
         failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
-            metering.finish(dir.path(), o);
+            totals.finish(metering.finish(dir.path(), o));
+            writeRun("failed");
             TrainingSession.addCumulativeToReport(dir, totals.session, totals.cumulative(run), run.methodSoFar());
         } catch (IOException | RuntimeException ignored) {
             // the run directory itself may be what cannot be written; the error line still says why

@@ -213,6 +213,8 @@ final class TrainingSession {
             }
             writeRun(status);
             FootprintResult result = metering.finish(dir.path(), o);
+            totals.finish(result);
+            writeRun(status);   // again: run.json's footprint_so_far now holds this session's final figures
             double[] total = totals.cumulative(run);
             addCumulativeToReport(total);
             if (totals.session > 1) {
@@ -285,7 +287,7 @@ final class TrainingSession {
             throw new UserError(from.path() + " already trained " + p.epochsDone() + " epochs; pass --epochs N with N > "
                     + p.epochsDone() + " to train further");
         }
-        totals = RunTotals.fromCheckpoint(ckpt.json("greenml.footprint_so_far"));
+        totals = RunTotals.fromCheckpoint(ckpt.json("greenml.footprint_so_far"), from.readRun());
         JsonNode es = ckpt.json("greenml.early_stopping");
         if (es != null && es.path("best_epoch").asInt() > 0) {
             early.restore(es.path("best_epoch").asInt(), es.path("best_loss").asDouble(), es.path("epochs_without_improvement").asInt());
@@ -464,7 +466,8 @@ final class TrainingSession {
         failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
-            metering.finish(dir.path(), o);
+            totals.finish(metering.finish(dir.path(), o));
+            writeRun("failed");
             addCumulativeToReport(totals.cumulative(run));
         } catch (IOException | RuntimeException ignored) {
             // the run directory itself may be what cannot be written; the error line still says why

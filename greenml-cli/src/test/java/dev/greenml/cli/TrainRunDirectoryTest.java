@@ -64,6 +64,29 @@ class TrainRunDirectoryTest {
         return SafeTensors.read(model).get(tensor).toFloats();
     }
 
+    @Test void theRunsEnergyTotalsAgreeWithTheSessionsOwnFigures() throws Exception {
+        Path dir = tmp.resolve("totals");
+        assertThat(greenml(base(dir, 1)).code()).isZero();
+        JsonNode fp1 = json(dir.resolve("footprint.json")), run1 = json(dir.resolve("run.json"));
+        double j1 = fp1.get("energy").get("joules").asDouble(), g1 = fp1.get("co2e").get("grams").asDouble();
+        // one session: cumulative and run.json are that session's own final figures, not a later live reading
+        assertThat(fp1.get("cumulative").get("energy_joules").asDouble()).isEqualTo(j1);
+        assertThat(fp1.get("cumulative").get("co2e_grams").asDouble()).isEqualTo(g1);
+        assertThat(fp1.get("cumulative").get("seconds").asDouble()).isEqualTo(fp1.get("duration_s").asDouble());
+        assertThat(run1.get("footprint_so_far").get("energy_joules").asDouble()).isEqualTo(j1);
+
+        List<String> more = base(dir, 2);
+        more.set(more.indexOf("--run-dir"), "--resume");
+        assertThat(greenml(more).code()).isZero();
+        JsonNode fp2 = json(dir.resolve("footprint.json")), run2 = json(dir.resolve("run.json"));
+        double j2 = fp2.get("energy").get("joules").asDouble();
+        // two sessions: the sum of their final figures, including what session 1 spent after its last checkpoint
+        assertThat(fp2.get("cumulative").get("energy_joules").asDouble()).isCloseTo(j1 + j2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(run2.get("footprint_so_far").get("energy_joules").asDouble()).isCloseTo(j1 + j2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(run2.get("footprint_so_far").get("by_session")).hasSize(2);
+        assertThat(run2.get("footprint_so_far").get("by_session").get(0).get("final").asBoolean()).isTrue();
+    }
+
     @Test void runDirectoryHoldsEveryFileAndTheScheduleIsRecorded() throws Exception {
         Path dir = tmp.resolve("run");
         List<String> args = base(dir, 3);
