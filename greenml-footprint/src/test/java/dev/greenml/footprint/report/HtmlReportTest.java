@@ -104,6 +104,24 @@ class HtmlReportTest {
     }
 
     @Test
+    void runsAreComparedOnTestAccuracyWhenTheyHaveItAndFallBackToValidationLabelled() throws Exception {
+        Path small = trainRun(tmp.resolve("small"), "s", 100, 0.70, 0.82, 0.79);
+        var run = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(small.resolve("run.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("training")).put("test_accuracy", 0.8034).put("test_rows", 10000).put("test_loss", 0.55);
+        java.nio.file.Files.writeString(small.resolve("run.json"), run.toString());
+        String html = readable(html(small, trainRun(tmp.resolve("large"), "l", 400, 0.75, 0.88)));
+        JsonNode cmp = embeddedData(html).get("comparison");
+        assertThat(cmp.get("metric").asText()).isEqualTo("test_accuracy");
+        assertThat(cmp.at("/points/0/best").asDouble()).isEqualTo(0.8034);
+        assertThat(cmp.at("/points/0/basis").asText()).isEqualTo("test accuracy on 10,000 rows");
+        assertThat(cmp.at("/points/1/best").asDouble()).isEqualTo(0.88);
+        assertThat(cmp.at("/points/1/basis").asText()).contains("best validation");
+        // the overview names which accuracy each run shows, and the run's own section shows its test accuracy
+        assertThat(html).contains("0.8034 <span class=\"muted\">test, 10,000 rows").contains("0.88 <span class=\"muted\">best validation")
+                .contains("0.8034</b> on 10,000 held-out test rows");
+    }
+
+    @Test
     void textFromRunFilesCannotEndTheScriptOrAddMarkup() throws Exception {
         Path dir = HostileRun.write(tmp);
         String html = html(dir);
