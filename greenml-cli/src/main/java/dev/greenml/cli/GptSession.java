@@ -282,7 +282,7 @@ final class GptSession {
                 long now = System.nanoTime();
                 power.sample(now, c[1]);
                 double perStep = (now - start) / 1e9 / Math.max(1, inSession);
-                StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "loss %.3f, lr %.2e, %,.0f tok/s", lastLoss, trainer.lr(),
+                StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "step loss %.3f, lr %.2e, %,.0f tok/s", lastLoss, trainer.lr(),
                         tokensPerStep * inSession / Math.max(trainNanos / 1e9, 1e-9)));
                 double w = power.watts();
                 if (!Double.isNaN(w)) st.append(String.format(Locale.ROOT, " · %.1f W", w));
@@ -428,8 +428,9 @@ final class GptSession {
         r.put("planned_steps", trainer.plannedSteps());
         r.put("max_minutes", opt.maxMinutes > 0 ? opt.maxMinutes : null);
         r.put("stopped_by_max_minutes", timeUp);
-        r.put("forecast", forecastMap());
-        RunRecord.addTail(r, budget, verdict, totals.soFar(run), lastCheckpoint, status);
+        Map<String, Object> soFar = totals.soFar(run);
+        r.put("forecast", RunRecord.forecast(forecastMap(), !status.equals("running") && trainer.stepsDone() >= trainer.plannedSteps(), soFar));
+        RunRecord.addTail(r, budget, verdict, soFar, lastCheckpoint, status);
         boolean ended = !status.equals("running");
         r.put("tokenizer_file", ended ? "model.tokenizer.json" : null);
         RunRecord.addFailure(r, failure, dir);

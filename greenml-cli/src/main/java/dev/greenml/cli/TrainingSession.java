@@ -343,7 +343,7 @@ final class TrainingSession {
             double elapsed = (now - epochStartNanos) / 1e9;
             double perStep = elapsed / Math.max(1, s.step() - (partial ? trainer.position().step() : 0));
             long stepsLeft = (long) (s.stepsPerEpoch() - s.step()) + (long) (config.epochs() - s.epoch()) * s.stepsPerEpoch();
-            StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "loss %.4f", lossSum / samples));
+            StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "epoch mean loss %.4f", lossSum / samples));
             if (s.correct() >= 0) st.append(String.format(Locale.ROOT, " acc %.1f%%", 100.0 * correct / samples));
             st.append(String.format(Locale.ROOT, " · %,.0f samples/s", samples / Math.max(elapsed, 1e-9)));
             double w = power.watts();
@@ -439,8 +439,13 @@ final class TrainingSession {
         run.bytesWritten(bytes);
         if (lastCheckpoint == null) o.log("checkpoint: %s (%,d bytes, written in %.0f ms)", dir.checkpoint(), bytes, seconds * 1000);
         Map<String, Object> position = new LinkedHashMap<>();
-        position.put("epoch", trainer.position().epoch());
-        position.put("step", trainer.position().step());
+        if (trainer.position().step() == 0 && trainer.position().epochsDone() > 0) {
+            // at an epoch's end the trainer already points at the next epoch's step 0; say which epoch ended
+            position.put("after_epoch", trainer.position().epochsDone());
+        } else {
+            position.put("epoch", trainer.position().epoch());
+            position.put("step", trainer.position().step());
+        }
         lastCheckpoint = RunRecord.checkpoint(position, bytes, seconds);
         lastCheckpointStep = trainer.position().globalStep();
     }
@@ -486,8 +491,10 @@ final class TrainingSession {
         r.put("epochs_done", epochsDone);
         r.put("best_epoch", early.bestEpoch() > 0 ? early.bestEpoch() : null);
         r.put("best_metric", early.bestEpoch() > 0 ? Map.of("val_loss", early.bestLoss()) : null);
-        r.put("forecast", forecast == null ? null : forecast.toMap());
-        RunRecord.addTail(r, settings.budget(), verdict, totals.soFar(run), lastCheckpoint, status);
+        Map<String, Object> soFar = totals.soFar(run);
+        boolean nothingLeft = status.equals("stopped-early") || (!status.equals("running") && epochsDone >= config.epochs());
+        r.put("forecast", RunRecord.forecast(forecast == null ? null : forecast.toMap(), nothingLeft, soFar));
+        RunRecord.addTail(r, settings.budget(), verdict, soFar, lastCheckpoint, status);
         RunRecord.addFailure(r, failure, dir);
         dir.writeRun(r);
     }

@@ -87,6 +87,19 @@ class TrainRunDirectoryTest {
         assertThat(run2.get("footprint_so_far").get("by_session").get(0).get("final").asBoolean()).isTrue();
     }
 
+    @Test void aCompletedRunsRecordSaysWhichEpochEndedAndHasNoForecastLeft() throws Exception {
+        Path dir = tmp.resolve("done");
+        assertThat(greenml(base(dir, 2)).code()).isZero();
+        JsonNode run = json(dir.resolve("run.json"));
+        // not "epoch 3, step 0", which reads as a third epoch that never ran
+        assertThat(run.get("checkpoint").get("after_epoch").asInt()).isEqualTo(2);
+        assertThat(run.get("checkpoint").has("epoch")).isFalse();
+        // not "spent so far + N epoch(s) left": the run's totals
+        assertThat(run.get("forecast").get("method").asText()).startsWith("final");
+        assertThat(run.get("forecast").get("energy_joules").asDouble()).isEqualTo(run.get("footprint_so_far").get("energy_joules").asDouble());
+        assertThat(run.get("forecast").get("seconds").asDouble()).isEqualTo(json(dir.resolve("footprint.json")).get("duration_s").asDouble());
+    }
+
     @Test void runDirectoryHoldsEveryFileAndTheScheduleIsRecorded() throws Exception {
         Path dir = tmp.resolve("run");
         List<String> args = base(dir, 3);
