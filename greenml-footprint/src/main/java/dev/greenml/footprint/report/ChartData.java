@@ -146,6 +146,8 @@ final class ChartData {
             if (!e.isNumber()) continue;
             ObjectNode metrics = F.objectNode();
             for (Map.Entry<String, JsonNode> f : h.properties()) {
+                // a GPT run's history repeats val_loss as validation_loss (its own name): one series, not two alike
+                if (f.getKey().equals("validation_loss") && h.path("val_loss").equals(f.getValue())) continue;
                 if ((f.getKey().endsWith("loss") || f.getKey().endsWith("accuracy")) && f.getValue().isNumber()) {
                     metrics.set(f.getKey(), f.getValue());
                 }

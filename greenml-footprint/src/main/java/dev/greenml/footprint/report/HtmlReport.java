@@ -250,7 +250,8 @@ public final class HtmlReport {
                 "Energy is " + text(e.path("method")) + ", stacked by component; a phase includes its sub-phases. CO2e is "
                         + text(c.path("method")) + ": the phase's energy × this run's PUE × grid intensity.");
         charts += chart(b, "Loss and accuracy against cumulative energy", "history", index, r, data,
-                "From history.jsonl: one point per epoch; energy is cumulative since the start of the run ("
+                "From history.jsonl: one point per " + (r.history().stream().allMatch(h -> h.has("epoch")) ? "epoch"
+                        : "evaluation (every --eval-every steps)") + "; energy is cumulative since the start of the run ("
                         + data.path("history_energy_method").asText() + ").");
         b.append("</div>\n</section>\n");
         return charts;

@@ -122,6 +122,28 @@ class HtmlReportTest {
     }
 
     @Test
+    void aGptRunsLossChartHasOneValidationSeriesAndOnePointPerEvaluation() throws Exception {
+        Path gpt = trainRun(tmp.resolve("gpt"), "g", 100, 0.5);
+        java.nio.file.Files.writeString(gpt.resolve("history.jsonl"), """
+                {"step":50, "train_loss":3.1, "val_loss":3.2, "validation_loss":3.2, "energy_joules":10, "energy_joules_so_far":10}
+                {"step":100, "train_loss":2.8, "val_loss":2.9, "validation_loss":2.9, "energy_joules":20, "energy_joules_so_far":20}
+                """);
+        String html = readable(html(gpt));
+        JsonNode metrics = embeddedData(html).at("/runs/0/history/points/0/metrics");
+        assertThat(metrics.has("val_loss")).isTrue();
+        assertThat(metrics.has("validation_loss")).as(metrics.toString()).isFalse();
+        assertThat(html).contains("one point per evaluation").doesNotContain("one point per epoch");
+    }
+
+    @Test
+    void theRunComparisonTableDoesNotBreakWordsOutsideTheModelColumn() throws Exception {
+        String html = html(trainRun(tmp.resolve("a"), "a", 100, 0.5), trainRun(tmp.resolve("b"), "b", 100, 0.6));
+        // the overview's cells were broken anywhere ("complete / d", "mlp / 2") by the table-wide overflow-wrap
+        assertThat(html).contains("table.overview td:not(:nth-child(2)) { white-space: nowrap; overflow-wrap: normal; }");
+        assertThat(html).contains("<th>run</th><th>model</th>");   // column 2 is the model, the one that may wrap
+    }
+
+    @Test
     void textFromRunFilesCannotEndTheScriptOrAddMarkup() throws Exception {
         Path dir = HostileRun.write(tmp);
         String html = html(dir);
