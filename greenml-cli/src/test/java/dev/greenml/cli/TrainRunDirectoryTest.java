@@ -100,6 +100,18 @@ class TrainRunDirectoryTest {
         assertThat(run.get("forecast").get("seconds").asDouble()).isEqualTo(json(dir.resolve("footprint.json")).get("duration_s").asDouble());
     }
 
+    @Test void theProgressBarShowsTheEpochsMeanLossLabelledAsSuch() throws Exception {
+        Outcome o = greenml(base(tmp.resolve("bar"), 1));
+        assertThat(o.code()).isZero();
+        var bar = java.util.regex.Pattern.compile("epoch mean loss (\\d+\\.\\d{4})").matcher(o.err());
+        var epoch = java.util.regex.Pattern.compile("epoch 1: train loss (\\d+\\.\\d{5})").matcher(o.err());
+        String last = null;
+        while (bar.find()) last = bar.group(1);
+        assertThat(last != null && epoch.find()).as(o.err()).isTrue();
+        // the bar's last figure (the epoch's last step) is the epoch's mean, the same the epoch line reports
+        assertThat(Double.parseDouble(last)).isCloseTo(Double.parseDouble(epoch.group(1)), org.assertj.core.data.Offset.offset(1e-4));
+    }
+
     @Test void runDirectoryHoldsEveryFileAndTheScheduleIsRecorded() throws Exception {
         Path dir = tmp.resolve("run");
         List<String> args = base(dir, 3);
