@@ -54,7 +54,7 @@ final class GptSession {
     private final String samplePrompt;              // the start of the sample printed after training
 
     private final boolean resumed;
-    private RunTotals totals = RunTotals.NEW;     // the footprint of a resumed run's earlier sessions
+    private RunTotals totals = RunTotals.fresh();     // the footprint of a resumed run's earlier sessions
     private String started = Instant.now().toString();
 
     private volatile boolean stopRequested;

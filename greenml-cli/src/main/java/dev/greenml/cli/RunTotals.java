@@ -22,8 +22,10 @@ import java.util.Map;
  */
 final class RunTotals {
 
-    /** A run that starts here: no earlier session. */
-    static final RunTotals NEW = new RunTotals(new double[] {0, 0, 0}, List.of(), 1);
+    /** A run that starts here: no earlier session. A new object each time: {@link #finish} marks it finished. */
+    static RunTotals fresh() {
+        return new RunTotals(new double[] {0, 0, 0}, List.of(), 1);
+    }
 
     final double[] prior;                          // (3) seconds, joules, grams of the sessions before this one
     final int session;                             // this session's number: 1 for a new run
@@ -42,7 +44,7 @@ final class RunTotals {
      * run.json's by_session when it records every session the checkpoint counts, else the checkpoint's.
      */
     static RunTotals fromCheckpoint(JsonNode footprintSoFar, JsonNode runJson) {
-        if (footprintSoFar == null) return NEW;
+        if (footprintSoFar == null) return fresh();
         int sessions = footprintSoFar.path("sessions").asInt(1);
         JsonNode bySession = runJson == null ? null : runJson.path("footprint_so_far").path("by_session");
         if (bySession != null && bySession.isArray() && bySession.size() >= sessions) {

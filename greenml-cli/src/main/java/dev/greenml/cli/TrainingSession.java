@@ -79,7 +79,7 @@ final class TrainingSession {
     private EarlyStopping early;
     private Map<String, Object> training;      // the training configuration as recorded
     private String started;
-    private RunTotals totals = RunTotals.NEW;     // the footprint of a resumed run's earlier sessions
+    private RunTotals totals = RunTotals.fresh();     // the footprint of a resumed run's earlier sessions
     private final List<double[]> epochCosts = new ArrayList<>();   // this session's full epochs: seconds, joules, grams
     private Forecast forecast;
     private Budget.Verdict verdict;
