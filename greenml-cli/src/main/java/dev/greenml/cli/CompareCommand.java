@@ -28,9 +28,11 @@ import picocli.CommandLine.Parameters;
         description = {"Compare model files on Fashion-MNIST in one metered run: size, accuracy, speed, energy per 1,000 inferences.",
                 "For each model: file size, parameters, test accuracy, latency at batch 1, throughput at batch 256, and energy"
                         + " and CO2e per 1,000 inferences. The models are measured in interleaved rounds"
-                        + " (round 1 of every model, then round 2, …) so that load from other processes hits them alike; each model's"
-                        + " inference runs in its own footprint phases, and its energy per 1,000 inferences is that of its phases divided"
-                        + " by the inferences they ran. Latency and throughput are medians over the rounds.",
+                        + " (round 1 of every model, then round 2, …) so that load from other processes hits them alike, after one"
+                        + " untimed warm-up round of every model (JIT compilation; its time and energy are discarded from the per-model"
+                        + " figures). Each model's inference runs in its own footprint phases; its energy per 1,000 inferences is the"
+                        + " median over the rounds of a round's phase energy divided by the inferences it ran. Latency, throughput,"
+                        + " CPU time and energy are all medians over the rounds.",
                 "Example: greenml compare m.safetensors m-int8.safetensors student.safetensors --data fashion-mnist --json"})
 public final class CompareCommand implements Callable<Integer> {
 
@@ -105,13 +107,21 @@ public final class CompareCommand implements Callable<Integer> {
         double[] accuracy = new double[n];
         try (Metering metering = Metering.start(footprint, "greenml-compare", report); var noGrad = Autograd.noGrad()) {
             var run = metering.run;
-            for (int i = 0; i < n; i++) {   // accuracy, and a warm-up of both paths so that round 1 is not JIT time
+            for (int i = 0; i < n; i++) {
                 Entry e = entries.get(i);
                 try (var p = run.phase(e.label + " accuracy")) {
                     accuracy[i] = Trainer.evaluate(e.model, test, "cross-entropy", 1000).accuracy();
                 }
-                for (int w = 0; w < 300; w++) e.model.forward(Tensor.view(test.x(), (w % test.rows()) * features, 1, features));
-                for (int w = 0; w < 5; w++) e.model.forward(Tensor.view(test.x(), 0, 256, features));
+            }
+            // One whole untimed round of every model before the measured ones: the first round ran about twice as
+            // slow (JIT compilation), and it landed on whichever model was listed first, ~25% of its energy per 1k.
+            // Its own phases keep the run's totals honest; no per-model figure reads them.
+            for (Entry e : entries) {
+                try (var p = run.phase(e.label + " warm-up")) {
+                    for (int c = 0; c < latencyCalls; c++) e.model.forward(Tensor.view(test.x(), (c % test.rows()) * features, 1, features));
+                    int batches = test.rows() / 256;
+                    for (int b = 0; b < throughputBatches; b++) e.model.forward(Tensor.view(test.x(), (b % batches) * 256 * features, 256, features));
+                }
             }
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < n; i++) {
@@ -162,13 +172,16 @@ public final class CompareCommand implements Callable<Integer> {
                 m.put("latency_batch1_cpu_us_resolution", cpuResolutionUs1);
                 m.put("batch256_cpu_us_per_row_resolution", cpuResolutionUs256);
                 m.put("throughput_batch256_rows_per_s_rounds", rowsPerSecond[i]);
-                double[] b1 = phaseEnergy(result, e.label + " batch 1"), b256 = phaseEnergy(result, e.label + " batch 256");
-                double inf1 = (double) rounds * latencyCalls, inf256 = (double) rounds * throughputBatches * 256;
-                m.put("energy_per_1000_inferences_batch1_j", b1[0] / inf1 * 1000);
-                m.put("energy_per_1000_inferences_batch256_j", b256[0] / inf256 * 1000);
-                m.put("co2e_per_1000_inferences_batch1_g", grams(result, b1[0]) / inf1 * 1000);
-                m.put("co2e_per_1000_inferences_batch256_g", grams(result, b256[0]) / inf256 * 1000);
-                m.put("energy_method", b256[1] == 1 ? result.energy().method() + " (" + result.energy().source() + ")" : "");
+                // per round, like latency and CPU time: a median, so one slow round (a neighbour's load) moves nothing
+                double[] j1 = perThousand(roundJoules(result, e.label + " batch 1"), latencyCalls);
+                double[] j256 = perThousand(roundJoules(result, e.label + " batch 256"), 256.0 * throughputBatches);
+                m.put("energy_per_1000_inferences_batch1_j", median(j1));
+                m.put("energy_per_1000_inferences_batch1_j_rounds", j1);
+                m.put("energy_per_1000_inferences_batch256_j", median(j256));
+                m.put("energy_per_1000_inferences_batch256_j_rounds", j256);
+                m.put("co2e_per_1000_inferences_batch1_g", grams(result, median(j1)));
+                m.put("co2e_per_1000_inferences_batch256_g", grams(result, median(j256)));
+                m.put("energy_method", j256.length > 0 ? result.energy().method() + " (" + result.energy().source() + ")" : "");
                 rows.add(m);
             }
             printTable(o, rows, result);
@@ -193,16 +206,13 @@ public final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Joules of every phase named {@code name} (summed over rounds), and 1 when any was found. */
-    private static double[] phaseEnergy(FootprintResult r, String name) {
-        double j = 0, found = 0;
-        for (FootprintResult.PhaseResult p : r.phases()) {
-            if (p.name().equals(name)) {
-                j += p.energy().joules();
-                found = 1;
-            }
-        }
-        return new double[] {j, found};
+    /** Joules of each phase named {@code name}, one per round, in round order. */
+    private static double[] roundJoules(FootprintResult r, String name) {
+        return r.phases().stream().filter(p -> p.name().equals(name)).mapToDouble(p -> p.energy().joules()).toArray();
+    }
+
+    private static double[] perThousand(double[] joules, double inferences) {
+        return Arrays.stream(joules).map(j -> j / inferences * 1000).toArray();
     }
 
     /** Grams CO2e of {@code joules} of IT energy, with the run's PUE and grid intensity. */
@@ -229,6 +239,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     static double median(double[] v) {
+        if (v.length == 0) return 0;
         double[] c = v.clone();
         Arrays.sort(c);
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
@@ -248,8 +259,8 @@ public final class CompareCommand implements Callable<Integer> {
                     (double) m.get("energy_per_1000_inferences_batch1_j"),
                     (double) m.get("energy_per_1000_inferences_batch256_j"), (double) m.get("co2e_per_1000_inferences_batch256_g"));
         }
-        o.text("energy: %s (%s), ±%d%%; CO2e (batch 256): × PUE %.2f × %.0f g/kWh (%s). Latency, throughput and CPU time"
-                + " (the whole process's, per inference): medians of the rounds.",
+        o.text("energy: %s (%s), ±%d%%; CO2e (batch 256): × PUE %.2f × %.0f g/kWh (%s). Latency, throughput, CPU time"
+                + " (the whole process's, per inference) and energy: medians of the rounds, after one untimed warm-up round of every model.",
                 r.energy().method(), r.energy().source(), Math.round(100 * r.energy().uncertainty()), r.carbon().pue(),
                 r.carbon().gramsPerKWh(), r.carbon().location());
     }

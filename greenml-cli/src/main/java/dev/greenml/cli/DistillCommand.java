@@ -156,7 +156,8 @@ public final class DistillCommand implements Callable<Integer> {
                         adam.step();
                         sum += (double) loss.item() * n;
                         run.units("samples", n);
-                        bar.update(s + 1, String.format(Locale.ROOT, "loss %.4f, %s so far", loss.item(), TrainCommand.energySoFar(run)));
+                        // the epoch's running mean, as train's bar shows, not one batch's loss
+                        bar.update(s + 1, String.format(Locale.ROOT, "epoch mean loss %.4f, %s so far", sum / (from + n), TrainCommand.energySoFar(run)));
                     }
                 }
                 double acc = Trainer.evaluate(student, test, "cross-entropy", 1000).accuracy();

@@ -54,7 +54,7 @@ final class GptSession {
     private final String samplePrompt;              // the start of the sample printed after training
 
     private final boolean resumed;
-    private RunTotals totals = RunTotals.NEW;     // the footprint of a resumed run's earlier sessions
+    private RunTotals totals = RunTotals.fresh();     // the footprint of a resumed run's earlier sessions
     private String started = Instant.now().toString();
 
     private volatile boolean stopRequested;
@@ -95,8 +95,8 @@ final class GptSession {
         JsonNode before = resumed ? resumedFrom.json("greenml.training") : null;
         this.previousParallelism = before == null ? null : before.path("parallelism").asText(null);
         if (resumed) {
-            totals = RunTotals.fromCheckpoint(resumedFrom.json("greenml.footprint_so_far"));
             JsonNode previous = dir.readRun();
+            totals = RunTotals.fromCheckpoint(resumedFrom.json("greenml.footprint_so_far"), previous);
             if (previous != null && previous.hasNonNull("started")) started = previous.get("started").asText();
             if (previous != null && previous.path("checkpoint").isObject()) {
                 @SuppressWarnings("unchecked") Map<String, Object> c = JSON.convertValue(previous.get("checkpoint"), Map.class);
@@ -173,6 +173,8 @@ final class GptSession {
             }
             writeRun(status);
             FootprintResult fp = metering.finish(dir.path(), o);
+            totals.finish(fp);
+            writeRun(status);   // again: run.json's footprint_so_far now holds this session's final figures
             double[] total = totals.cumulative(run);
             TrainingSession.addCumulativeToReport(dir, totals.session, total, run.methodSoFar());
             if (totals.session > 1) {
@@ -280,7 +282,7 @@ final class GptSession {
                 long now = System.nanoTime();
                 power.sample(now, c[1]);
                 double perStep = (now - start) / 1e9 / Math.max(1, inSession);
-                StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "loss %.3f, lr %.2e, %,.0f tok/s", lastLoss, trainer.lr(),
+                StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "step loss %.3f, lr %.2e, %,.0f tok/s", lastLoss, trainer.lr(),
                         tokensPerStep * inSession / Math.max(trainNanos / 1e9, 1e-9)));
                 double w = power.watts();
                 if (!Double.isNaN(w)) st.append(String.format(Locale.ROOT, " · %.1f W", w));
@@ -401,7 +403,8 @@ final class GptSession {
         failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
-            metering.finish(dir.path(), o);
+            totals.finish(metering.finish(dir.path(), o));
+            writeRun("failed");
             TrainingSession.addCumulativeToReport(dir, totals.session, totals.cumulative(run), run.methodSoFar());
         } catch (IOException | RuntimeException ignored) {
             // the run directory itself may be what cannot be written; the error line still says why
@@ -425,8 +428,9 @@ final class GptSession {
         r.put("planned_steps", trainer.plannedSteps());
         r.put("max_minutes", opt.maxMinutes > 0 ? opt.maxMinutes : null);
         r.put("stopped_by_max_minutes", timeUp);
-        r.put("forecast", forecastMap());
-        RunRecord.addTail(r, budget, verdict, totals.soFar(run), lastCheckpoint, status);
+        Map<String, Object> soFar = totals.soFar(run);
+        r.put("forecast", RunRecord.forecast(forecastMap(), !status.equals("running") && trainer.stepsDone() >= trainer.plannedSteps(), soFar));
+        RunRecord.addTail(r, budget, verdict, soFar, lastCheckpoint, status);
         boolean ended = !status.equals("running");
         r.put("tokenizer_file", ended ? "model.tokenizer.json" : null);
         RunRecord.addFailure(r, failure, dir);

@@ -116,14 +116,20 @@ public final class PruneCommand implements Callable<Integer> {
                 new Trainer(m, config).fit(splits.train(), splits.test(), new Trainer.Listener() {
                     Progress bar;
                     dev.greenml.footprint.run.FootprintRun.Phase phase;
+                    double lossSum;   // the epoch's running mean, as train's bar shows, not one batch's loss
+                    long seen;
                     @Override public void onStep(int epoch, int step, int steps, float l, int rows) {
                         masks.apply();   // the optimizer moved pruned weights: put them back to zero
                         if (step == 1) {
                             bar = new Progress(o.err, String.format(Locale.ROOT, "fine-tune %d/%d", epoch, fineTuneEpochs), steps);
                             phase = run.phase("fine-tune epoch " + epoch);
+                            lossSum = 0;
+                            seen = 0;
                         }
+                        lossSum += (double) l * rows;
+                        seen += rows;
                         run.units("samples", rows);
-                        bar.update(step, String.format(Locale.ROOT, "loss %.4f, %s so far", l, TrainCommand.energySoFar(run)));
+                        bar.update(step, String.format(Locale.ROOT, "epoch mean loss %.4f, %s so far", lossSum / seen, TrainCommand.energySoFar(run)));
                     }
                     @Override public void onEpochEnd(int epoch, double meanLoss, Trainer.Evaluation v) {
                         phase.close();

@@ -51,6 +51,22 @@ final class RunRecord {
         r.put("model_file", status.equals("running") ? null : "model.safetensors");
     }
 
+    /**
+     * run.json's forecast: the last one while work is left; once none is (the run completed or
+     * stopped early) the run's final totals, so that a finished run does not keep a forecast of
+     * "steps left" made before its last steps.
+     */
+    static Map<String, Object> forecast(Map<String, Object> last, boolean nothingLeft, Map<String, Object> soFar) {
+        if (!nothingLeft) return last;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("seconds", soFar.get("seconds"));
+        f.put("energy_joules", soFar.get("energy_joules"));
+        f.put("co2e_grams", soFar.get("co2e_grams"));
+        f.put("energy_method", soFar.get("energy_method"));
+        f.put("method", "final: nothing left to forecast, these are the run's totals (footprint_so_far)");
+        return f;
+    }
+
     /** status "failed": the reason, and the model file only when it was written before the failure. */
     static void addFailure(Map<String, Object> r, String failure, RunDirectory dir) {
         if (failure == null) return;

@@ -79,7 +79,7 @@ final class TrainingSession {
     private EarlyStopping early;
     private Map<String, Object> training;      // the training configuration as recorded
     private String started;
-    private RunTotals totals = RunTotals.NEW;     // the footprint of a resumed run's earlier sessions
+    private RunTotals totals = RunTotals.fresh();     // the footprint of a resumed run's earlier sessions
     private final List<double[]> epochCosts = new ArrayList<>();   // this session's full epochs: seconds, joules, grams
     private Forecast forecast;
     private Budget.Verdict verdict;
@@ -213,6 +213,8 @@ final class TrainingSession {
             }
             writeRun(status);
             FootprintResult result = metering.finish(dir.path(), o);
+            totals.finish(result);
+            writeRun(status);   // again: run.json's footprint_so_far now holds this session's final figures
             double[] total = totals.cumulative(run);
             addCumulativeToReport(total);
             if (totals.session > 1) {
@@ -285,7 +287,7 @@ final class TrainingSession {
             throw new UserError(from.path() + " already trained " + p.epochsDone() + " epochs; pass --epochs N with N > "
                     + p.epochsDone() + " to train further");
         }
-        totals = RunTotals.fromCheckpoint(ckpt.json("greenml.footprint_so_far"));
+        totals = RunTotals.fromCheckpoint(ckpt.json("greenml.footprint_so_far"), from.readRun());
         JsonNode es = ckpt.json("greenml.early_stopping");
         if (es != null && es.path("best_epoch").asInt() > 0) {
             early.restore(es.path("best_epoch").asInt(), es.path("best_loss").asDouble(), es.path("epochs_without_improvement").asInt());
@@ -341,7 +343,7 @@ final class TrainingSession {
             double elapsed = (now - epochStartNanos) / 1e9;
             double perStep = elapsed / Math.max(1, s.step() - (partial ? trainer.position().step() : 0));
             long stepsLeft = (long) (s.stepsPerEpoch() - s.step()) + (long) (config.epochs() - s.epoch()) * s.stepsPerEpoch();
-            StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "loss %.4f", lossSum / samples));
+            StringBuilder st = new StringBuilder(String.format(Locale.ROOT, "epoch mean loss %.4f", lossSum / samples));
             if (s.correct() >= 0) st.append(String.format(Locale.ROOT, " acc %.1f%%", 100.0 * correct / samples));
             st.append(String.format(Locale.ROOT, " · %,.0f samples/s", samples / Math.max(elapsed, 1e-9)));
             double w = power.watts();
@@ -437,8 +439,13 @@ final class TrainingSession {
         run.bytesWritten(bytes);
         if (lastCheckpoint == null) o.log("checkpoint: %s (%,d bytes, written in %.0f ms)", dir.checkpoint(), bytes, seconds * 1000);
         Map<String, Object> position = new LinkedHashMap<>();
-        position.put("epoch", trainer.position().epoch());
-        position.put("step", trainer.position().step());
+        if (trainer.position().step() == 0 && trainer.position().epochsDone() > 0) {
+            // at an epoch's end the trainer already points at the next epoch's step 0; say which epoch ended
+            position.put("after_epoch", trainer.position().epochsDone());
+        } else {
+            position.put("epoch", trainer.position().epoch());
+            position.put("step", trainer.position().step());
+        }
         lastCheckpoint = RunRecord.checkpoint(position, bytes, seconds);
         lastCheckpointStep = trainer.position().globalStep();
     }
@@ -464,7 +471,8 @@ final class TrainingSession {
         failure = OutputPaths.cannotWrite(what, e);
         try {
             writeRun("failed");
-            metering.finish(dir.path(), o);
+            totals.finish(metering.finish(dir.path(), o));
+            writeRun("failed");
             addCumulativeToReport(totals.cumulative(run));
         } catch (IOException | RuntimeException ignored) {
             // the run directory itself may be what cannot be written; the error line still says why
@@ -483,8 +491,10 @@ final class TrainingSession {
         r.put("epochs_done", epochsDone);
         r.put("best_epoch", early.bestEpoch() > 0 ? early.bestEpoch() : null);
         r.put("best_metric", early.bestEpoch() > 0 ? Map.of("val_loss", early.bestLoss()) : null);
-        r.put("forecast", forecast == null ? null : forecast.toMap());
-        RunRecord.addTail(r, settings.budget(), verdict, totals.soFar(run), lastCheckpoint, status);
+        Map<String, Object> soFar = totals.soFar(run);
+        boolean nothingLeft = status.equals("stopped-early") || (!status.equals("running") && epochsDone >= config.epochs());
+        r.put("forecast", RunRecord.forecast(forecast == null ? null : forecast.toMap(), nothingLeft, soFar));
+        RunRecord.addTail(r, settings.budget(), verdict, soFar, lastCheckpoint, status);
         RunRecord.addFailure(r, failure, dir);
         dir.writeRun(r);
     }

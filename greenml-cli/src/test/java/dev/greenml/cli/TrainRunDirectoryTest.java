@@ -64,6 +64,54 @@ class TrainRunDirectoryTest {
         return SafeTensors.read(model).get(tensor).toFloats();
     }
 
+    @Test void theRunsEnergyTotalsAgreeWithTheSessionsOwnFigures() throws Exception {
+        Path dir = tmp.resolve("totals");
+        assertThat(greenml(base(dir, 1)).code()).isZero();
+        JsonNode fp1 = json(dir.resolve("footprint.json")), run1 = json(dir.resolve("run.json"));
+        double j1 = fp1.get("energy").get("joules").asDouble(), g1 = fp1.get("co2e").get("grams").asDouble();
+        // one session: cumulative and run.json are that session's own final figures, not a later live reading
+        assertThat(fp1.get("cumulative").get("energy_joules").asDouble()).isEqualTo(j1);
+        assertThat(fp1.get("cumulative").get("co2e_grams").asDouble()).isEqualTo(g1);
+        assertThat(fp1.get("cumulative").get("seconds").asDouble()).isEqualTo(fp1.get("duration_s").asDouble());
+        assertThat(run1.get("footprint_so_far").get("energy_joules").asDouble()).isEqualTo(j1);
+
+        List<String> more = base(dir, 2);
+        more.set(more.indexOf("--run-dir"), "--resume");
+        assertThat(greenml(more).code()).isZero();
+        JsonNode fp2 = json(dir.resolve("footprint.json")), run2 = json(dir.resolve("run.json"));
+        double j2 = fp2.get("energy").get("joules").asDouble();
+        // two sessions: the sum of their final figures, including what session 1 spent after its last checkpoint
+        assertThat(fp2.get("cumulative").get("energy_joules").asDouble()).isCloseTo(j1 + j2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(run2.get("footprint_so_far").get("energy_joules").asDouble()).isCloseTo(j1 + j2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(run2.get("footprint_so_far").get("by_session")).hasSize(2);
+        assertThat(run2.get("footprint_so_far").get("by_session").get(0).get("final").asBoolean()).isTrue();
+    }
+
+    @Test void aCompletedRunsRecordSaysWhichEpochEndedAndHasNoForecastLeft() throws Exception {
+        Path dir = tmp.resolve("done");
+        assertThat(greenml(base(dir, 2)).code()).isZero();
+        JsonNode run = json(dir.resolve("run.json"));
+        // not "epoch 3, step 0", which reads as a third epoch that never ran
+        assertThat(run.get("checkpoint").get("after_epoch").asInt()).isEqualTo(2);
+        assertThat(run.get("checkpoint").has("epoch")).isFalse();
+        // not "spent so far + N epoch(s) left": the run's totals
+        assertThat(run.get("forecast").get("method").asText()).startsWith("final");
+        assertThat(run.get("forecast").get("energy_joules").asDouble()).isEqualTo(run.get("footprint_so_far").get("energy_joules").asDouble());
+        assertThat(run.get("forecast").get("seconds").asDouble()).isEqualTo(json(dir.resolve("footprint.json")).get("duration_s").asDouble());
+    }
+
+    @Test void theProgressBarShowsTheEpochsMeanLossLabelledAsSuch() throws Exception {
+        Outcome o = greenml(base(tmp.resolve("bar"), 1));
+        assertThat(o.code()).isZero();
+        var bar = java.util.regex.Pattern.compile("epoch mean loss (\\d+\\.\\d{4})").matcher(o.err());
+        var epoch = java.util.regex.Pattern.compile("epoch 1: train loss (\\d+\\.\\d{5})").matcher(o.err());
+        String last = null;
+        while (bar.find()) last = bar.group(1);
+        assertThat(last != null && epoch.find()).as(o.err()).isTrue();
+        // the bar's last figure (the epoch's last step) is the epoch's mean, the same the epoch line reports
+        assertThat(Double.parseDouble(last)).isCloseTo(Double.parseDouble(epoch.group(1)), org.assertj.core.data.Offset.offset(1e-4));
+    }
+
     @Test void runDirectoryHoldsEveryFileAndTheScheduleIsRecorded() throws Exception {
         Path dir = tmp.resolve("run");
         List<String> args = base(dir, 3);
@@ -77,7 +125,7 @@ class TrainRunDirectoryTest {
         assertThat(run.get("schema").asText()).isEqualTo("greenml-run/1");
         assertThat(run.get("status").asText()).isEqualTo("completed");
         assertThat(run.get("epochs_done").asInt()).isEqualTo(3);
-        assertThat(run.get("forecast").get("method").asText()).contains("linear in epochs");
+        assertThat(run.get("forecast").get("method").asText()).startsWith("final");   // completed: nothing left to forecast
         List<JsonNode> h = history(dir);
         assertThat(h).hasSize(3);
         assertThat(h.stream().map(x -> x.get("lr").floatValue()).toList()).containsExactly(0.001f, 0.0005f, 0.00025f);

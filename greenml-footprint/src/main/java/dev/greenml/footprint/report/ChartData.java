@@ -146,6 +146,8 @@ final class ChartData {
             if (!e.isNumber()) continue;
             ObjectNode metrics = F.objectNode();
             for (Map.Entry<String, JsonNode> f : h.properties()) {
+                // a GPT run's history repeats val_loss as validation_loss (its own name): one series, not two alike
+                if (f.getKey().equals("validation_loss") && h.path("val_loss").equals(f.getValue())) continue;
                 if ((f.getKey().endsWith("loss") || f.getKey().endsWith("accuracy")) && f.getValue().isNumber()) {
                     metrics.set(f.getKey(), f.getValue());
                 }
@@ -168,11 +170,25 @@ final class ChartData {
         return methods.isEmpty() ? "unknown" : String.join("/", methods);
     }
 
+    /** The run's test accuracy (run.json training.test_accuracy, written by greenml train at the end), NaN when absent. */
+    static double testAccuracy(RunDirectory r) {
+        JsonNode t = r.run().path("training").path("test_accuracy");
+        return t.isNumber() ? t.asDouble() : Double.NaN;
+    }
+
+    /** The rows test accuracy was measured on, 0 when not recorded. */
+    static long testRows(RunDirectory r) {
+        return r.run().path("training").path("test_rows").asLong(0);
+    }
+
     /**
-     * One point per run: the run's total IT energy against the best and the final value of one
+     * One point per run: the run's total IT energy against its test accuracy when any run has one
+     * (held-out test rows, the same for every run; a run without it falls back to its best
+     * validation accuracy, said in "basis"), else against the best and the final value of one
      * metric from history.jsonl. Runs without that metric are listed in "excluded".
      */
     static JsonNode comparison(List<RunDirectory> runs) {
+        if (runs.stream().anyMatch(r -> !Double.isNaN(testAccuracy(r)))) return testComparison(runs);
         String metric = null;
         for (String m : COMPARISON_METRICS) {
             if (runs.stream().anyMatch(r -> r.history().stream().anyMatch(h -> h.path(m).isNumber()))) {
@@ -207,6 +223,39 @@ final class ChartData {
             p.put("energy_method", r.footprint().path("energy").path("method").asText("unknown"));
             p.put("best", best);
             p.put("final", last);
+        }
+        return o;
+    }
+
+    /** The comparison on test accuracy: validation sets differ between runs (--limit, --validation-split), the test set does not. */
+    private static JsonNode testComparison(List<RunDirectory> runs) {
+        ObjectNode o = F.objectNode();
+        o.put("metric", "test_accuracy");
+        o.put("higher_is_better", true);
+        ArrayNode points = o.putArray("points"), excluded = o.putArray("excluded");
+        for (RunDirectory r : runs) {
+            double value = testAccuracy(r);
+            String basis = String.format(java.util.Locale.ROOT, "test accuracy on %,d rows", testRows(r));
+            if (Double.isNaN(value)) {
+                for (JsonNode h : r.history()) {
+                    if (h.path("val_accuracy").isNumber() && (Double.isNaN(value) || h.get("val_accuracy").asDouble() > value)) {
+                        value = h.get("val_accuracy").asDouble();
+                    }
+                }
+                basis = "no test accuracy: best validation accuracy";
+            }
+            double energy = r.footprint().path("energy").path("joules").asDouble(Double.NaN);
+            if (Double.isNaN(value) || !Double.isFinite(energy)) {
+                excluded.add(r.name());
+                continue;
+            }
+            ObjectNode p = points.addObject();
+            p.put("name", r.name());
+            p.put("energy_j", energy);
+            p.put("energy_method", r.footprint().path("energy").path("method").asText("unknown"));
+            p.put("best", value);
+            p.put("final", value);
+            p.put("basis", basis);
         }
         return o;
     }

@@ -74,9 +74,14 @@ public final class HtmlReport {
             } else {
                 body.append(canvas("compare", "comparison of runs: " + metric + " against total energy"));
                 expected++;
-                body.append("<p class=\"note\">Energy is each run's total IT energy (before PUE), labelled with its method; ")
-                        .append(cmp.path("higher_is_better").asBoolean() ? "best = highest" : "best = lowest")
-                        .append(" value over the epochs, final = last epoch.");
+                body.append("<p class=\"note\">Energy is each run's total IT energy (before PUE), labelled with its method; ");
+                if (metric.equals("test_accuracy")) {
+                    body.append("accuracy on the held-out test rows, measured once at the end of training (the same rows for every"
+                            + " run, unlike validation sets); a run without it shows its best validation accuracy, said in its tooltip.");
+                } else {
+                    body.append(cmp.path("higher_is_better").asBoolean() ? "best = highest" : "best = lowest")
+                            .append(" value over the epochs, final = last epoch.");
+                }
                 if (!cmp.path("excluded").isEmpty()) {
                     List<String> names = new ArrayList<>();
                     cmp.path("excluded").forEach(n -> names.add(n.asText()));
@@ -119,7 +124,7 @@ public final class HtmlReport {
     /** The overview table of several runs: one row each. */
     private static void overview(StringBuilder b, List<RunDirectory> runs) {
         b.append("<table class=\"overview\">\n<thead><tr><th>run</th><th>model</th><th>status</th><th>duration (all sessions)</th>")
-                .append("<th>energy (IT)</th><th>CO2e</th><th>best val. accuracy</th></tr></thead>\n<tbody>\n");
+                .append("<th>energy (IT)</th><th>CO2e</th><th>accuracy</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < runs.size(); i++) {
             RunDirectory r = runs.get(i);
             JsonNode f = r.footprint(), e = f.path("energy"), c = f.path("co2e");
@@ -134,11 +139,18 @@ public final class HtmlReport {
                     .append(joules(total(r, "energy_joules", e.path("joules")))).append(' ').append(totalMethod(r, e)).append("</td><td>")
                     .append(grams(total(r, "co2e_grams", c.path("grams")))).append(' ')
                     .append(sessions(r) > 1 ? methodLabel(co2eMethod(r)) : method(c)).append("</td><td>")
-                    .append(Double.isNaN(best) ? "—" : sig(best, 4)).append("</td></tr>\n");
+                    .append(accuracyCell(r, best)).append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n");
         b.append("<p class=\"note\">Duration, energy and CO2e are each run's totals over all its sessions: a run resumed from its"
                 + " checkpoint adds the earlier sessions (footprint.json <code>cumulative</code>).</p>\n");
+    }
+
+    /** Test accuracy with its rows when the run has one, else the best validation accuracy, labelled. */
+    private static String accuracyCell(RunDirectory r, double bestValidation) {
+        double test = ChartData.testAccuracy(r);
+        if (!Double.isNaN(test)) return sig(test, 4) + String.format(Locale.ROOT, " <span class=\"muted\">test, %,d rows</span>", ChartData.testRows(r));
+        return Double.isNaN(bestValidation) ? "—" : sig(bestValidation, 4) + " <span class=\"muted\">best validation</span>";
     }
 
     /** One run's section; returns how many charts it holds. */
@@ -151,6 +163,10 @@ public final class HtmlReport {
         else fact(b, "model", "<span class=\"muted\">not recorded (no run.json)</span>");
         if (!run.path("data").isMissingNode()) fact(b, "data", json(run.path("data")));
         if (!run.path("training").isMissingNode()) fact(b, "training", json(run.path("training")));
+        if (!Double.isNaN(ChartData.testAccuracy(r))) {
+            fact(b, "test accuracy", String.format(Locale.ROOT, "<b>%s</b> on %,d held-out test rows (loss %s)", sig(ChartData.testAccuracy(r), 4),
+                    ChartData.testRows(r), sig(run.path("training").path("test_loss").asDouble(Double.NaN), 4)));
+        }
         fact(b, "status", escape(status(r)) + progress(r));
         int sessions = sessions(r);
         // a resumed run's footprint.json covers its last session; the whole run is in "cumulative"
@@ -234,7 +250,8 @@ public final class HtmlReport {
                 "Energy is " + text(e.path("method")) + ", stacked by component; a phase includes its sub-phases. CO2e is "
                         + text(c.path("method")) + ": the phase's energy × this run's PUE × grid intensity.");
         charts += chart(b, "Loss and accuracy against cumulative energy", "history", index, r, data,
-                "From history.jsonl: one point per epoch; energy is cumulative since the start of the run ("
+                "From history.jsonl: one point per " + (r.history().stream().allMatch(h -> h.has("epoch")) ? "epoch"
+                        : "evaluation (every --eval-every steps)") + "; energy is cumulative since the start of the run ("
                         + data.path("history_energy_method").asText() + ").");
         b.append("</div>\n</section>\n");
         return charts;

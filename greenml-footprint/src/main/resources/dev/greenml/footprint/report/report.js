@@ -168,17 +168,21 @@
     var e = energyUnit(max(cmp.points.map(function (p) { return p.energy_j; })));
     function series(key) {
       return cmp.points.map(function (p) {
-        return { x: p.energy_j / e.per, y: p[key], name: p.name, method: p.energy_method };
+        return { x: p.energy_j / e.per, y: p[key], name: p.name, method: p.energy_method, basis: p.basis };
       });
     }
     var accuracy = /accuracy$/.test(cmp.metric);
+    // test accuracy is one figure per run: one series; validation or loss: the best and the last epoch
+    var test = cmp.metric === 'test_accuracy';
+    var datasets = [{ label: test ? 'test accuracy' : 'best ' + cmp.metric, data: series('best'), backgroundColor: '#2e7d4f',
+      borderColor: '#2e7d4f', pointRadius: 6 }];
+    if (!test) {
+      datasets.push({ label: 'final ' + cmp.metric, data: series('final'), backgroundColor: 'rgba(0,0,0,0)', borderColor: '#c0392b',
+        pointStyle: 'triangle', pointRadius: 6, borderWidth: 2 });
+    }
     return new Chart(canvas, {
       type: 'scatter',
-      data: { datasets: [
-        { label: 'best ' + cmp.metric, data: series('best'), backgroundColor: '#2e7d4f', borderColor: '#2e7d4f', pointRadius: 6 },
-        { label: 'final ' + cmp.metric, data: series('final'), backgroundColor: 'rgba(0,0,0,0)', borderColor: '#c0392b',
-          pointStyle: 'triangle', pointRadius: 6, borderWidth: 2 }
-      ] },
+      data: { datasets: datasets },
       options: {
         layout: { padding: { top: 16, right: 16 } },
         scales: {
@@ -187,7 +191,7 @@
         },
         plugins: { tooltip: { callbacks: { label: function (c) {
           return c.raw.name + ': ' + c.dataset.label + ' ' + round(c.parsed.y) + ' at ' + round(c.parsed.x) + ' ' + e.name
-            + ' (' + c.raw.method + ')';
+            + ' (' + c.raw.method + ')' + (c.raw.basis ? '; ' + c.raw.basis : '');
         } } } }
       },
       plugins: [pointNames]

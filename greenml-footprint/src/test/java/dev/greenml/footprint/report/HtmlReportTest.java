@@ -104,6 +104,46 @@ class HtmlReportTest {
     }
 
     @Test
+    void runsAreComparedOnTestAccuracyWhenTheyHaveItAndFallBackToValidationLabelled() throws Exception {
+        Path small = trainRun(tmp.resolve("small"), "s", 100, 0.70, 0.82, 0.79);
+        var run = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(small.resolve("run.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("training")).put("test_accuracy", 0.8034).put("test_rows", 10000).put("test_loss", 0.55);
+        java.nio.file.Files.writeString(small.resolve("run.json"), run.toString());
+        String html = readable(html(small, trainRun(tmp.resolve("large"), "l", 400, 0.75, 0.88)));
+        JsonNode cmp = embeddedData(html).get("comparison");
+        assertThat(cmp.get("metric").asText()).isEqualTo("test_accuracy");
+        assertThat(cmp.at("/points/0/best").asDouble()).isEqualTo(0.8034);
+        assertThat(cmp.at("/points/0/basis").asText()).isEqualTo("test accuracy on 10,000 rows");
+        assertThat(cmp.at("/points/1/best").asDouble()).isEqualTo(0.88);
+        assertThat(cmp.at("/points/1/basis").asText()).contains("best validation");
+        // the overview names which accuracy each run shows, and the run's own section shows its test accuracy
+        assertThat(html).contains("0.8034 <span class=\"muted\">test, 10,000 rows").contains("0.88 <span class=\"muted\">best validation")
+                .contains("0.8034</b> on 10,000 held-out test rows");
+    }
+
+    @Test
+    void aGptRunsLossChartHasOneValidationSeriesAndOnePointPerEvaluation() throws Exception {
+        Path gpt = trainRun(tmp.resolve("gpt"), "g", 100, 0.5);
+        java.nio.file.Files.writeString(gpt.resolve("history.jsonl"), """
+                {"step":50, "train_loss":3.1, "val_loss":3.2, "validation_loss":3.2, "energy_joules":10, "energy_joules_so_far":10}
+                {"step":100, "train_loss":2.8, "val_loss":2.9, "validation_loss":2.9, "energy_joules":20, "energy_joules_so_far":20}
+                """);
+        String html = readable(html(gpt));
+        JsonNode metrics = embeddedData(html).at("/runs/0/history/points/0/metrics");
+        assertThat(metrics.has("val_loss")).isTrue();
+        assertThat(metrics.has("validation_loss")).as(metrics.toString()).isFalse();
+        assertThat(html).contains("one point per evaluation").doesNotContain("one point per epoch");
+    }
+
+    @Test
+    void theRunComparisonTableDoesNotBreakWordsOutsideTheModelColumn() throws Exception {
+        String html = html(trainRun(tmp.resolve("a"), "a", 100, 0.5), trainRun(tmp.resolve("b"), "b", 100, 0.6));
+        // the overview's cells were broken anywhere ("complete / d", "mlp / 2") by the table-wide overflow-wrap
+        assertThat(html).contains("table.overview td:not(:nth-child(2)) { white-space: nowrap; overflow-wrap: normal; }");
+        assertThat(html).contains("<th>run</th><th>model</th>");   // column 2 is the model, the one that may wrap
+    }
+
+    @Test
     void textFromRunFilesCannotEndTheScriptOrAddMarkup() throws Exception {
         Path dir = HostileRun.write(tmp);
         String html = html(dir);
