@@ -3,6 +3,7 @@ package dev.greenml.cli;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import dev.greenml.files.OutputFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -101,24 +102,15 @@ public final class OutputPaths {
 
     /** The real files when both exist (links, "..", hard links), the normalized absolute paths otherwise. */
     static boolean sameFile(Path a, Path b) {
-        try {
-            if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            // unreadable metadata: fall back to comparing the names
-        }
-        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        return OutputFiles.sameFile(a, b);
     }
 
     /** {@code file} (the value of {@code option}) can be created or replaced: not a directory, in a writable place. */
     static void checkWritableFile(String option, Path file) {
         if (file.toString().isEmpty()) throw new UserError(option + " is empty; give a file name");
         refuseRunFile(option, file, null);
-        // not normalize(): "link/../x" lives in link's target's parent, which a lexical ".." would miss
-        Path abs = file.toAbsolutePath();
-        if (Files.isDirectory(abs)) {
-            throw new UserError("cannot write " + option + " " + file + ": it is a directory; give a file name");
-        }
-        probe(option + " " + file, abs.getParent());
+        String problem = OutputFiles.whyNotWritableFile(option + " " + file, file);
+        if (problem != null) throw new UserError(problem);
     }
 
     /**
@@ -131,34 +123,8 @@ public final class OutputPaths {
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new UserError(what + " is a file, not a directory; choose another directory");
         }
-        probe(what, abs);
-    }
-
-    /**
-     * Creates and deletes an empty file in {@code dir}, or in its nearest existing ancestor when it
-     * does not exist yet (creating a directory needs the same rights): the only test that also
-     * knows read-only mounts, /proc, ACLs and root's exemptions, which permission bits do not tell.
-     */
-    private static void probe(String what, Path dir) {
-        Path existing = dir;
-        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
-        if (existing == null) throw new UserError("cannot write " + what + ": no part of " + dir + " exists");
-        if (!Files.isDirectory(existing)) {
-            throw new UserError("cannot write " + what + ": " + existing + " is a file, not a directory");
-        }
-        try {
-            existing = existing.toRealPath();   // the directory the file would really go to, links and ".." resolved
-        } catch (IOException e) {
-            // unreadable: name it as given
-        }
-        try {
-            Files.delete(Files.createTempFile(existing, ".greenml-", ".probe"));
-        } catch (IOException e) {
-            String why = e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : "it accepts no new files";
-            throw new UserError("cannot write " + what + ": cannot create a file in " + existing + " (" + why
-                    + "); choose a writable location");
-        }
+        String problem = OutputFiles.whyNotWritableIn(what, abs);
+        if (problem != null) throw new UserError(problem);
     }
 
     /** "cannot write WHAT: why"; a model file's own error already says that, naming the file. */

@@ -1,6 +1,7 @@
 package dev.greenml.spark;
 
 import dev.greenml.io.safetensors.ModelFileException;
+import dev.greenml.files.OutputFiles;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -27,45 +28,13 @@ final class OutputCheck {
 
     /** The real files when both exist (links, "..", hard links), the normalized absolute paths otherwise. */
     static boolean sameFile(Path a, Path b) {
-        try {
-            if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            // unreadable metadata: fall back to comparing the names
-        }
-        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        return OutputFiles.sameFile(a, b);
     }
 
     /** {@code file} (the value of {@code option}) can be created or replaced: not a directory, in a writable place. */
     static void checkWritableFile(String option, Path file) {
-        if (file.toString().isEmpty()) throw new SparkTrain.UsageException(option + " is empty; give a file name");
-        // not normalize(): "link/../x" lives in link's target's parent, which a lexical ".." would miss
-        Path abs = file.toAbsolutePath();
-        if (Files.isDirectory(abs)) {
-            throw new SparkTrain.UsageException("cannot write " + option + " " + file + ": it is a directory; give a file name");
-        }
-        String what = option + " " + file;
-        Path existing = abs.getParent();
-        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
-        if (existing == null) throw new SparkTrain.UsageException("cannot write " + what + ": no part of " + abs.getParent() + " exists");
-        if (!Files.isDirectory(existing)) {
-            throw new SparkTrain.UsageException("cannot write " + what + ": " + existing + " is a file, not a directory;"
-                    + " choose another path");
-        }
-        try {
-            existing = existing.toRealPath();   // the directory the file would really go to, links and ".." resolved
-        } catch (IOException e) {
-            // unreadable: name it as given
-        }
-        // creating a file is the only test that also knows read-only mounts, /proc, ACLs and root's
-        // exemptions, which permission bits do not tell
-        try {
-            Files.delete(Files.createTempFile(existing, ".greenml-", ".probe"));
-        } catch (IOException e) {
-            String why = e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : "it accepts no new files";
-            throw new SparkTrain.UsageException("cannot write " + what + ": cannot create a file in " + existing + " (" + why
-                    + "); choose a writable location");
-        }
+        String problem = OutputFiles.whyNotWritableFile(option + " " + file, file);
+        if (problem != null) throw new SparkTrain.UsageException(problem);
     }
 
     /** Why a read or write failed, in a few words. */
