@@ -330,6 +330,7 @@ public final class SparkTrain {
         return v.indexOf(':') > 0 ? v.substring(0, v.indexOf(':')).strip() : null;
     }
 
+    /** Mean squared error of predicting the targets' mean: the figure a trained model must beat. */
     static double meanPredictorMse(Dataset d) {
         double mean = 0;
         for (float t : d.targets()) mean += t;

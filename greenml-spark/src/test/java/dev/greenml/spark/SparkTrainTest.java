@@ -59,7 +59,7 @@ class SparkTrainTest {
         double recorded = new com.fasterxml.jackson.databind.ObjectMapper().readTree(training).path("final_loss").asDouble();
         double reloaded = Trainer.evaluate(loaded.model(), data, "mse", 1024).loss();
         assertThat(reloaded).isCloseTo(recorded, org.assertj.core.data.Offset.offset(1e-6));
-        assertThat(reloaded).isLessThan(0.5 * TestData.meanPredictorMse(data));
+        assertThat(reloaded).isLessThan(0.5 * SparkTrain.meanPredictorMse(data));
     }
 
     @Test

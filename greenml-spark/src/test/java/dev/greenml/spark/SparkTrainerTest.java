@@ -113,7 +113,7 @@ class SparkTrainerTest {
     @Test
     void adamWithSeveralLocalStepsLearnsARegressionFarBelowTheMeanPredictor() {
         Dataset data = TestData.regression(512, 3);
-        double baseline = TestData.meanPredictorMse(data);   // ≈ 0.55 for this data
+        double baseline = SparkTrain.meanPredictorMse(data);   // ≈ 0.55 for this data
         JavaRDD<TrainingRow> rdd = sc.parallelize(SparkTrainer.rows(data), 2).cache();
         SparkTrainResult r = SparkTrainer.builder(new Mlp.Config(new int[] {4, 32, 1}, Activation.Kind.TANH))
                 .optimizer("adam", 0.02f).loss("mse").batchSize(32).localSteps(8).rounds(25).seed(11).build()

@@ -20,14 +20,4 @@ final class TestData {
         }
         return Dataset.regression(x, f, y, 1);
     }
-
-    /** Mean squared error of predicting the targets' mean: what a model must beat. */
-    static double meanPredictorMse(Dataset d) {
-        double mean = 0;
-        for (float t : d.targets()) mean += t;
-        mean /= d.targets().length;
-        double s = 0;
-        for (float t : d.targets()) s += (t - mean) * (t - mean);
-        return s / d.targets().length;
-    }
 }

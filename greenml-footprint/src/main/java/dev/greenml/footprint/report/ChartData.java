@@ -212,19 +212,28 @@ final class ChartData {
                 last = h.get(metric).asDouble();
                 if (Double.isNaN(best) || (higherIsBetter ? last > best : last < best)) best = last;
             }
-            double energy = r.footprint().path("energy").path("joules").asDouble(Double.NaN);
-            if (Double.isNaN(best) || !Double.isFinite(energy)) {
-                excluded.add(r.name());
-                continue;
-            }
-            ObjectNode p = points.addObject();
-            p.put("name", r.name());
-            p.put("energy_j", energy);
-            p.put("energy_method", r.footprint().path("energy").path("method").asText("unknown"));
-            p.put("best", best);
-            p.put("final", last);
+            addPoint(points, excluded, r, best, last);
         }
         return o;
+    }
+
+    /**
+     * Run {@code r}'s point (its energy, best and final metric) added to {@code points}, or its name to
+     * {@code excluded} when either the metric or the energy is missing. Returns the point, or null.
+     */
+    private static ObjectNode addPoint(ArrayNode points, ArrayNode excluded, RunDirectory r, double best, double last) {
+        double energy = r.footprint().path("energy").path("joules").asDouble(Double.NaN);
+        if (Double.isNaN(best) || !Double.isFinite(energy)) {
+            excluded.add(r.name());
+            return null;
+        }
+        ObjectNode p = points.addObject();
+        p.put("name", r.name());
+        p.put("energy_j", energy);
+        p.put("energy_method", r.footprint().path("energy").path("method").asText("unknown"));
+        p.put("best", best);
+        p.put("final", last);
+        return p;
     }
 
     /** The comparison on test accuracy: validation sets differ between runs (--limit, --validation-split), the test set does not. */
@@ -244,18 +253,8 @@ final class ChartData {
                 }
                 basis = "no test accuracy: best validation accuracy";
             }
-            double energy = r.footprint().path("energy").path("joules").asDouble(Double.NaN);
-            if (Double.isNaN(value) || !Double.isFinite(energy)) {
-                excluded.add(r.name());
-                continue;
-            }
-            ObjectNode p = points.addObject();
-            p.put("name", r.name());
-            p.put("energy_j", energy);
-            p.put("energy_method", r.footprint().path("energy").path("method").asText("unknown"));
-            p.put("best", value);
-            p.put("final", value);
-            p.put("basis", basis);
+            ObjectNode p = addPoint(points, excluded, r, value, value);
+            if (p != null) p.put("basis", basis);
         }
         return o;
     }
